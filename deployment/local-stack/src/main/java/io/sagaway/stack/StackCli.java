@@ -12,7 +12,7 @@ import java.util.Set;
  *   up [service...]             start (or reuse) the services, all by default
  *   down                        stop what this stack folder started
  *   status                      say what runs
- *   run [service...] -- CMD...  up, run CMD, then stop only what this call started
+ *   run -- CMD...               up, run CMD with SAGAWAY_*_URL set, then stop only what this call started
  * </pre>
  * Exit code 1 with a message on a start failure; {@code run} exits with CMD's code.
  */
@@ -32,7 +32,7 @@ public final class StackCli {
                 case "up" -> up(stack, services(Arrays.asList(args).subList(1, args.length)));
                 case "down" -> down(stack);
                 case "status" -> status(stack);
-                case "run" -> run(stack, args);
+                case "run" -> run(args);
                 default -> usage();
             };
             System.exit(code);
@@ -60,21 +60,21 @@ public final class StackCli {
         return 0;
     }
 
-    private static int run(LocalStack stack, String[] args) {
+    /** Services named in the environment stay external; the rest come from the local stack. */
+    private static int run(String[] args) {
         List<String> all = Arrays.asList(args);
         int separator = all.indexOf("--");
-        if (separator < 0 || separator == all.size() - 1) {
+        if (separator != 1 || separator == all.size() - 1) {
             return usage();
         }
-        Set<ServiceKind> started = stack.up(services(all.subList(1, separator)));
-        Thread stopper = new Thread(() -> stack.stop(started), "local-stack-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
-        StackEndpoints endpoints = stack.endpoints();
+        StackResolver.Resolution resolution = StackResolver.resolve(System.getenv());
+        Runtime.getRuntime().addShutdownHook(new Thread(resolution::stopStarted, "local-stack-stop"));
+        StackEndpoints endpoints = resolution.endpoints();
         ProcessBuilder command = new ProcessBuilder(all.subList(separator + 1, all.size())).inheritIO();
-        command.environment().putIfAbsent("SAGAWAY_PG_URL", endpoints.postgresUri());
-        command.environment().putIfAbsent("SAGAWAY_REDIS_URL", endpoints.redisUri());
-        command.environment().putIfAbsent("SAGAWAY_KAFKA_BOOTSTRAP_SERVERS", endpoints.kafkaBootstrap());
-        command.environment().putIfAbsent("SAGAWAY_ELASTICSEARCH_URL", endpoints.elasticsearchUrl());
+        command.environment().put(StackResolver.POSTGRES_URL, endpoints.postgresUri());
+        command.environment().put(StackResolver.REDIS_URL, endpoints.redisUri());
+        command.environment().put(StackResolver.KAFKA_BOOTSTRAP_SERVERS, endpoints.kafkaBootstrap());
+        command.environment().put(StackResolver.ELASTICSEARCH_URL, endpoints.elasticsearchUrl());
         try {
             return command.start().waitFor();
         } catch (IOException e) {
@@ -95,7 +95,7 @@ public final class StackCli {
     }
 
     private static int usage() {
-        System.err.println("usage: StackCli up [service...] | down | status | run [service...] -- COMMAND...");
+        System.err.println("usage: StackCli up [service...] | down | status | run -- COMMAND...");
         System.err.println("services: postgresql redis kafka elasticsearch");
         System.exit(2);
         return 2;

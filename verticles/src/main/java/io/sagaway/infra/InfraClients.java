@@ -1,0 +1,103 @@
+package io.sagaway.infra;
+
+import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/** Builds the clients of PostgreSQL, Redis, Kafka and Elasticsearch the same way for every verticle and test. */
+public final class InfraClients {
+
+    private InfraClients() {
+    }
+
+    public static Pool postgres(Vertx vertx, String uri, int maxSize) {
+        return PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(maxSize).setMaxWaitQueueSize(10_000))
+            .connectingTo(PgConnectOptions.fromUri(uri).setCachePreparedStatements(true).setPipeliningLimit(16))
+            .using(vertx)
+            .build();
+    }
+
+    public static Redis redis(Vertx vertx, String uri) {
+        // The default pool gives up at 24 waiters, far too few under load.
+        return Redis.createClient(vertx, new RedisOptions()
+            .setConnectionString(uri)
+            .setMaxPoolSize(8)
+            .setMaxPoolWaiting(10_000));
+    }
+
+    /** An idempotent producer: acks from all in-sync replicas, no duplicates or reordering on retry. */
+    public static Map<String, String> kafkaProducerConfig(String bootstrapServers) {
+        Map<String, String> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrapServers);
+        config.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        config.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        config.put("acks", "all");
+        config.put("enable.idempotence", "true");
+        config.put("max.in.flight.requests.per.connection", "5");
+        config.put("linger.ms", "1");
+        return config;
+    }
+
+    /** A consumer that never commits on its own: offsets are committed explicitly, after the effect. */
+    public static Map<String, String> kafkaConsumerConfig(String bootstrapServers, String groupId) {
+        Map<String, String> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrapServers);
+        config.put("group.id", groupId);
+        config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+        config.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+        config.put("enable.auto.commit", "false");
+        config.put("auto.offset.reset", "earliest");
+        config.put("isolation.level", "read_committed");
+        return config;
+    }
+
+    public static Map<String, String> kafkaAdminConfig(String bootstrapServers) {
+        Map<String, String> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrapServers);
+        config.put("request.timeout.ms", "5000");
+        config.put("default.api.timeout.ms", "5000");
+        return config;
+    }
+
+    /** The Elasticsearch client and the low-level REST client it owns; close the latter to free threads. */
+    public record Elasticsearch(ElasticsearchAsyncClient client, Rest5Client restClient) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            restClient.close();
+        }
+    }
+
+    public static Elasticsearch elasticsearch(String url) {
+        Rest5Client rest = Rest5Client.builder(URI.create(url)).build();
+        return new Elasticsearch(new ElasticsearchAsyncClient(new Rest5ClientTransport(rest, new JacksonJsonpMapper())), rest);
+    }
+
+    /**
+     * Turns the client's {@code CompletableFuture} into a Vert.x future completed on the caller's
+     * context, so callbacks run on the event loop rather than on the HTTP client's threads.
+     */
+    public static <T> Future<T> onContext(Context context, Supplier<? extends CompletionStage<T>> call) {
+        try {
+            return Future.fromCompletionStage(call.get(), context);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+}
