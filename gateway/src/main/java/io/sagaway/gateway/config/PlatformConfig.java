@@ -1,0 +1,125 @@
+package io.sagaway.gateway.config;
+
+import io.sagaway.stack.StackResolver;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The platform's configuration, typed once at start-up from environment variables and command
+ * line flags (flags win). A bad value stops the start with a {@link ConfigException} that names
+ * the setting. An external service left unset comes from the local stack (the embedded default).
+ *
+ * @param httpPort             SAGAWAY_HTTP_PORT / --port, default 8080
+ * @param roles                SAGAWAY_ROLES / --roles, default all
+ * @param postgresUrl          SAGAWAY_PG_URL, e.g. postgresql://user:password@host:5432/db
+ * @param redisUrl             SAGAWAY_REDIS_URL, e.g. redis://host:6379
+ * @param kafkaBootstrapServers SAGAWAY_KAFKA_BOOTSTRAP_SERVERS, e.g. host:9092,host2:9092
+ * @param elasticsearchUrl     SAGAWAY_ELASTICSEARCH_URL, e.g. http://host:9200
+ * @param postgresPoolSize     SAGAWAY_PG_POOL_SIZE, default 8
+ */
+public record PlatformConfig(
+    int httpPort,
+    Set<Role> roles,
+    Optional<String> postgresUrl,
+    Optional<String> redisUrl,
+    Optional<String> kafkaBootstrapServers,
+    Optional<String> elasticsearchUrl,
+    int postgresPoolSize
+) {
+    public static final String HTTP_PORT = "SAGAWAY_HTTP_PORT";
+    public static final String ROLES = "SAGAWAY_ROLES";
+    public static final String PG_URL = StackResolver.POSTGRES_URL;
+    public static final String REDIS_URL = StackResolver.REDIS_URL;
+    public static final String KAFKA_BOOTSTRAP_SERVERS = StackResolver.KAFKA_BOOTSTRAP_SERVERS;
+    public static final String ELASTICSEARCH_URL = StackResolver.ELASTICSEARCH_URL;
+    public static final String PG_POOL_SIZE = "SAGAWAY_PG_POOL_SIZE";
+
+    /** Reads the environment, then lets {@code --port N} and {@code --roles a,b} override it. */
+    public static PlatformConfig load(Map<String, String> env, List<String> args) {
+        Map<String, String> settings = new HashMap<>(env);
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String value = i + 1 < args.size() ? args.get(i + 1) : null;
+            switch (arg) {
+                case "--port" -> settings.put(HTTP_PORT, require(arg, value));
+                case "--roles" -> settings.put(ROLES, require(arg, value));
+                default -> throw new ConfigException("unknown argument '" + arg + "'; expected --port N or --roles LIST");
+            }
+            i++;
+        }
+        return new PlatformConfig(
+            port(HTTP_PORT, settings.getOrDefault(HTTP_PORT, "8080")),
+            Role.parse(ROLES, settings.get(ROLES)),
+            url(PG_URL, settings.get(PG_URL), Set.of("postgresql", "postgres")),
+            url(REDIS_URL, settings.get(REDIS_URL), Set.of("redis", "rediss")),
+            hostPorts(KAFKA_BOOTSTRAP_SERVERS, settings.get(KAFKA_BOOTSTRAP_SERVERS)),
+            url(ELASTICSEARCH_URL, settings.get(ELASTICSEARCH_URL), Set.of("http", "https")),
+            intBetween(PG_POOL_SIZE, settings.getOrDefault(PG_POOL_SIZE, "8"), 1, 1000));
+    }
+
+    /** Whether any service must come from the local stack. */
+    public boolean needsLocalStack() {
+        return postgresUrl.isEmpty() || redisUrl.isEmpty() || kafkaBootstrapServers.isEmpty() || elasticsearchUrl.isEmpty();
+    }
+
+    private static String require(String flag, String value) {
+        if (value == null || value.startsWith("--")) {
+            throw new ConfigException(flag + " needs a value");
+        }
+        return value;
+    }
+
+    private static int port(String setting, String raw) {
+        return intBetween(setting, raw, 1, 65535);
+    }
+
+    private static int intBetween(String setting, String raw, int min, int max) {
+        try {
+            int value = Integer.parseInt(raw.trim());
+            if (value < min || value > max) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(setting + "='" + raw + "' is not a whole number from " + min + " to " + max);
+        }
+    }
+
+    private static Optional<String> url(String setting, String raw, Set<String> schemes) {
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(raw.trim());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!schemes.contains(scheme) || uri.getHost() == null) {
+                throw new URISyntaxException(raw, "wrong scheme or no host");
+            }
+            return Optional.of(raw.trim());
+        } catch (URISyntaxException e) {
+            throw new ConfigException(setting + "='" + raw + "' is not a URL of the form "
+                + schemes.stream().sorted().findFirst().orElseThrow() + "://host:port...");
+        }
+    }
+
+    private static Optional<String> hostPorts(String setting, String raw) {
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        for (String part : raw.split(",")) {
+            String[] hostPort = part.trim().split(":");
+            if (hostPort.length != 2 || hostPort[0].isBlank()) {
+                throw new ConfigException(setting + "='" + raw + "' is not a list of host:port");
+            }
+            port(setting, hostPort[1]);
+        }
+        return Optional.of(raw.trim());
+    }
+}

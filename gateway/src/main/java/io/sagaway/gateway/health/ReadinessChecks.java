@@ -1,0 +1,50 @@
+package io.sagaway.gateway.health;
+
+import io.sagaway.infra.Backends;
+import io.sagaway.infra.InfraClients;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+
+import java.util.List;
+
+/**
+ * Readiness: a real round trip to each of the four services. The platform is ready only when all
+ * of them answer; the JSON body names each check and its state.
+ */
+public final class ReadinessChecks {
+
+    public static final String POSTGRESQL = "postgresql";
+    public static final String REDIS = "redis";
+    public static final String KAFKA = "kafka";
+    public static final String ELASTICSEARCH = "elasticsearch";
+
+    private static final long TIMEOUT_MS = 3000;
+
+    private ReadinessChecks() {
+    }
+
+    public static HealthChecks create(Vertx vertx, Backends backends) {
+        HealthChecks checks = HealthChecks.create(vertx);
+        register(checks, POSTGRESQL, () -> backends.postgres().query("SELECT 1").execute().mapEmpty());
+        register(checks, REDIS, () -> backends.redisApi().ping(List.of()).mapEmpty());
+        register(checks, KAFKA, () -> backends.kafkaAdmin().describeCluster().mapEmpty());
+        register(checks, ELASTICSEARCH, () -> InfraClients.onContext(vertx.getOrCreateContext(),
+                () -> backends.elasticsearch().client().ping())
+            .compose(answer -> answer.value() ? Future.succeededFuture() : Future.failedFuture("ping answered false")));
+        return checks;
+    }
+
+    private static void register(HealthChecks checks, String name, java.util.function.Supplier<Future<Void>> roundTrip) {
+        checks.register(name, TIMEOUT_MS, promise -> roundTrip.get().onComplete(
+            ok -> promise.complete(Status.OK()),
+            failure -> promise.complete(Status.KO(new JsonObject().put("error", describe(failure))))));
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

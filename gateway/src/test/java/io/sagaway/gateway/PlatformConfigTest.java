@@ -1,0 +1,66 @@
+package io.sagaway.gateway;
+
+import io.sagaway.gateway.config.ConfigException;
+import io.sagaway.gateway.config.PlatformConfig;
+import io.sagaway.gateway.config.Role;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PlatformConfigTest {
+
+    @Test
+    void withNothingConfiguredEveryServiceComesFromTheLocalStackOnPort8080() {
+        PlatformConfig config = PlatformConfig.load(Map.of(), List.of());
+
+        assertThat(config.httpPort()).isEqualTo(8080);
+        assertThat(config.roles()).containsExactlyInAnyOrder(Role.values());
+        assertThat(config.needsLocalStack()).isTrue();
+        assertThat(config.postgresUrl()).isEmpty();
+    }
+
+    @Test
+    void externalServicesAreTakenFromTheEnvironment() {
+        PlatformConfig config = PlatformConfig.load(Map.of(
+            "SAGAWAY_PG_URL", "postgresql://u:p@db.internal:5432/orders",
+            "SAGAWAY_REDIS_URL", "redis://cache:6379",
+            "SAGAWAY_KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092",
+            "SAGAWAY_ELASTICSEARCH_URL", "https://search:9200",
+            "SAGAWAY_HTTP_PORT", "9000"), List.of());
+
+        assertThat(config.needsLocalStack()).isFalse();
+        assertThat(config.kafkaBootstrapServers()).isEqualTo(Optional.of("k1:9092,k2:9092"));
+        assertThat(config.httpPort()).isEqualTo(9000);
+    }
+
+    @Test
+    void commandLineFlagsOverrideTheEnvironment() {
+        PlatformConfig config = PlatformConfig.load(Map.of("SAGAWAY_HTTP_PORT", "9000"), List.of("--port", "9100", "--roles", "gateway"));
+
+        assertThat(config.httpPort()).isEqualTo(9100);
+        assertThat(config.roles()).containsExactly(Role.GATEWAY);
+    }
+
+    @Test
+    void eachBadValueStopsTheStartNamingTheSetting() {
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_HTTP_PORT", "eighty"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_HTTP_PORT");
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_PG_URL", "mysql://x:3306/db"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_PG_URL");
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_KAFKA_BOOTSTRAP_SERVERS", "k1"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_KAFKA_BOOTSTRAP_SERVERS");
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_ELASTICSEARCH_URL", "search:9200"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_ELASTICSEARCH_URL");
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_ROLES", "gateway,teleporter"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_ROLES").hasMessageContaining("teleporter");
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_PG_POOL_SIZE", "0"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_PG_POOL_SIZE");
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of(), List.of("--port")))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("--port");
+    }
+}
