@@ -27,11 +27,24 @@ public final class InfraClients {
     }
 
     public static Pool postgres(Vertx vertx, String uri, int maxSize) {
+        return postgres(vertx, uri, null, maxSize);
+    }
+
+    /** A pool whose connections work in {@code schema} (search_path), or the server's default when null. */
+    public static Pool postgres(Vertx vertx, String uri, String schema, int maxSize) {
         return PgBuilder.pool()
             .with(new PoolOptions().setMaxSize(maxSize).setMaxWaitQueueSize(10_000))
-            .connectingTo(PgConnectOptions.fromUri(uri).setCachePreparedStatements(true).setPipeliningLimit(16))
+            .connectingTo(connectOptions(uri, schema))
             .using(vertx)
             .build();
+    }
+
+    public static PgConnectOptions connectOptions(String uri, String schema) {
+        PgConnectOptions options = PgConnectOptions.fromUri(uri).setCachePreparedStatements(true).setPipeliningLimit(16);
+        if (schema != null) {
+            options.addProperty("search_path", schema);
+        }
+        return options;
     }
 
     public static Redis redis(Vertx vertx, String uri) {

@@ -1,0 +1,126 @@
+package io.sagaway.eventstore;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The append-only store of every aggregate's events in PostgreSQL. Appends check the expected
+ * version through the unique (aggregate id, version) constraint and run in the caller's
+ * transaction, so the events commit together with whatever else the change writes (outbox rows,
+ * a snapshot, an idempotency key).
+ */
+public final class EventStore {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String STREAM_VERSION_CONSTRAINT = "events_stream_version";
+
+    /** An event to append. */
+    public record NewEvent(UUID eventId, String type, JsonObject data) {
+    }
+
+    /** An event as stored. */
+    public record StoredEvent(long position, UUID eventId, String aggregateType, String aggregateId, int version,
+                              String type, JsonObject data, JsonObject metadata, Instant occurredAt) {
+    }
+
+    /** An aggregate's state at a version, so loading need not replay the whole stream. */
+    public record Snapshot(String aggregateId, int version, JsonObject state) {
+    }
+
+    /**
+     * Appends {@code events} after {@code expectedVersion}: they get versions expectedVersion+1...
+     * Fails with {@link ConcurrencyConflict} when another writer got there first.
+     */
+    public Future<List<StoredEvent>> append(SqlConnection tx, String aggregateType, String aggregateId, int expectedVersion,
+                                            List<NewEvent> events, MessageMetadata metadata, Instant at) {
+        if (events.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        JsonObject metadataJson = metadata.toJson();
+        List<Tuple> rows = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            NewEvent e = events.get(i);
+            rows.add(Tuple.of(e.eventId(), aggregateType, aggregateId, expectedVersion + 1 + i, e.type(), e.data(),
+                metadataJson, at.atOffset(ZoneOffset.UTC)));
+        }
+        return tx.preparedQuery("""
+                INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, data, metadata, occurred_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING position""")
+            .executeBatch(rows)
+            .recover(failure -> Future.failedFuture(isVersionConflict(failure)
+                ? new ConcurrencyConflict(aggregateId, expectedVersion) : failure))
+            .map(result -> {
+                List<StoredEvent> stored = new ArrayList<>(events.size());
+                RowSet<Row> rs = result;
+                for (int i = 0; i < events.size(); i++, rs = rs.next()) {
+                    NewEvent e = events.get(i);
+                    stored.add(new StoredEvent(rs.iterator().next().getLong(0), e.eventId(), aggregateType, aggregateId,
+                        expectedVersion + 1 + i, e.type(), e.data(), metadataJson, at));
+                }
+                return stored;
+            });
+    }
+
+    /** The events of one stream with {@code afterVersion < version <= upToVersion}, oldest first. */
+    public Future<List<StoredEvent>> read(SqlClient client, String aggregateId, int afterVersion, int upToVersion) {
+        return client.preparedQuery("""
+                SELECT position, event_id, aggregate_type, aggregate_id, version, event_type, data, metadata, occurred_at
+                FROM events WHERE aggregate_id = $1 AND version > $2 AND version <= $3 ORDER BY version""")
+            .execute(Tuple.of(aggregateId, afterVersion, upToVersion))
+            .map(rows -> {
+                List<StoredEvent> events = new ArrayList<>(rows.size());
+                rows.forEach(row -> events.add(toStoredEvent(row)));
+                return events;
+            });
+    }
+
+    /** The newest snapshot at or before {@code atMostVersion}. */
+    public Future<Optional<Snapshot>> latestSnapshot(SqlClient client, String aggregateId, int atMostVersion) {
+        return client.preparedQuery("""
+                SELECT version, state FROM snapshots WHERE aggregate_id = $1 AND version <= $2
+                ORDER BY version DESC LIMIT 1""")
+            .execute(Tuple.of(aggregateId, atMostVersion))
+            .map(rows -> rows.size() == 0 ? Optional.empty()
+                : Optional.of(new Snapshot(aggregateId, rows.iterator().next().getInteger("version"),
+                    rows.iterator().next().getJsonObject("state"))));
+    }
+
+    public Future<Void> saveSnapshot(SqlConnection tx, String aggregateType, Snapshot snapshot, Instant at) {
+        return tx.preparedQuery("""
+                INSERT INTO snapshots (aggregate_id, version, aggregate_type, state, taken_at) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT DO NOTHING""")
+            .execute(Tuple.of(snapshot.aggregateId(), snapshot.version(), aggregateType, snapshot.state(), at.atOffset(ZoneOffset.UTC)))
+            .mapEmpty();
+    }
+
+    private static StoredEvent toStoredEvent(Row row) {
+        return new StoredEvent(
+            row.getLong("position"),
+            row.getUUID("event_id"),
+            row.getString("aggregate_type"),
+            row.getString("aggregate_id"),
+            row.getInteger("version"),
+            row.getString("event_type"),
+            row.getJsonObject("data"),
+            row.getJsonObject("metadata"),
+            row.getOffsetDateTime("occurred_at").toInstant());
+    }
+
+    private static boolean isVersionConflict(Throwable failure) {
+        return failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
+            && STREAM_VERSION_CONSTRAINT.equals(pg.getConstraint());
+    }
+}

@@ -1,0 +1,53 @@
+package io.sagaway.order.command;
+
+import io.sagaway.api.CommandFailure;
+import io.sagaway.api.ErrorCode;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Maps failures to the contract's codes, on both sides of the event bus. Nothing but the
+ * message of a {@link CommandFailure} crosses: no stack trace or SQL reaches a client.
+ */
+public final class CommandErrors {
+
+    private CommandErrors() {
+    }
+
+    public static CommandFailure toFailure(Throwable failure) {
+        if (failure instanceof CommandFailure refusal) {
+            return refusal;
+        }
+        if (failure instanceof IOException || failure instanceof TimeoutException
+            || failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException
+            || (failure.getMessage() != null && failure.getMessage().contains("Connection refused"))) {
+            return new CommandFailure(ErrorCode.UNAVAILABLE, "a backing service is unavailable; retrying later is safe");
+        }
+        return new CommandFailure(ErrorCode.INTERNAL, "internal error");
+    }
+
+    public static JsonObject toJson(CommandFailure failure) {
+        return new JsonObject().put("code", failure.code().name()).put("message", failure.getMessage()).put("field", failure.field());
+    }
+
+    /** The failure a requester sees for a failed event-bus request. */
+    public static CommandFailure fromReply(Throwable failure) {
+        if (failure instanceof ReplyException reply) {
+            if (reply.failureType() == ReplyFailure.TIMEOUT || reply.failureType() == ReplyFailure.NO_HANDLERS) {
+                return new CommandFailure(ErrorCode.UNAVAILABLE, "the command handler did not answer; retrying later is safe");
+            }
+            try {
+                JsonObject body = new JsonObject(reply.getMessage());
+                return new CommandFailure(ErrorCode.valueOf(body.getString("code")), body.getString("message"), body.getString("field"));
+            } catch (DecodeException | IllegalArgumentException | NullPointerException e) {
+                return new CommandFailure(ErrorCode.fromNumber(reply.failureCode()), String.valueOf(reply.getMessage()));
+            }
+        }
+        return toFailure(failure);
+    }
+}
