@@ -3,6 +3,7 @@ package io.sagaway.messaging;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -38,10 +39,27 @@ public final class JsonCodec {
 
     public static <T> T fromJson(JsonObject json, Class<T> type) {
         try {
-            return MAPPER.convertValue(json.getMap(), type);
-        } catch (IllegalArgumentException e) {
-            throw new MalformedMessageException("cannot read a " + type.getSimpleName() + ": " + e.getMessage(), e);
+            return MAPPER.readValue(json.encode(), type);
+        } catch (JsonMappingException e) {
+            String path = path(e);
+            throw new MalformedMessageException("cannot read a " + type.getSimpleName()
+                + (path.isEmpty() ? "" : ": " + path + " has the wrong type or shape"), path, e);
+        } catch (JsonProcessingException e) {
+            throw new MalformedMessageException("cannot read a " + type.getSimpleName(), "", e);
         }
+    }
+
+    /** The JSON path of a mapping failure in the contract's notation, e.g. {@code items[0].quantity}. */
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     public static String encode(Object value) {
@@ -54,8 +72,20 @@ public final class JsonCodec {
 
     /** A message that cannot be parsed or mapped: never retried, it goes to dead letters. */
     public static final class MalformedMessageException extends RuntimeException {
+        private final String path;
+
         public MalformedMessageException(String message, Throwable cause) {
+            this(message, "", cause);
+        }
+
+        public MalformedMessageException(String message, String path, Throwable cause) {
             super(message, cause);
+            this.path = path;
+        }
+
+        /** Where in the message the problem is, or empty. */
+        public String path() {
+            return path;
         }
     }
 }

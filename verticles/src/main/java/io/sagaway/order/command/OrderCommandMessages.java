@@ -65,7 +65,8 @@ public final class OrderCommandMessages {
         try {
             command = JsonCodec.fromJson(placing ? body.copy().put(ORDER_ID, orderId) : body, type);
         } catch (JsonCodec.MalformedMessageException e) {
-            throw new CommandFailure(ErrorCode.BAD_USER_INPUT, "malformed " + name + ": " + firstLine(e.getMessage()));
+            throw new CommandFailure(ErrorCode.BAD_USER_INPUT, e.path().isEmpty() ? "malformed " + name
+                : e.path() + " has the wrong type or shape", e.path().isEmpty() ? null : e.path());
         }
         Optional<String> key = Optional.ofNullable(body.getString(IDEMPOTENCY_KEY)).filter(k -> !k.isBlank());
         if (key.isPresent() && (key.get().length() > 128)) {
@@ -74,10 +75,5 @@ public final class OrderCommandMessages {
         String correlationId = Optional.ofNullable(body.getString("correlationId")).orElse(orderId);
         String causationId = Optional.ofNullable(body.getString("causationId")).orElse(correlationId);
         return new Parsed(orderId, command, key, new MessageMetadata(correlationId, causationId));
-    }
-
-    private static String firstLine(String message) {
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }
