@@ -18,7 +18,8 @@ export SAGAWAY_STACK_ELASTICSEARCH_PORT=${SAGAWAY_STACK_ELASTICSEARCH_PORT:-1920
 
 started=$(date +%s)
 log "building the local stack's launchers"
-mvn "${MVN_FLAGS[@]}" -q -f deployment/pom.xml package -DskipTests || die "building the local stack failed"
+mvn "${MVN_FLAGS[@]}" -q -pl deployment/kafka-node,deployment/es-node,deployment/local-stack package -DskipTests \
+  || die "building the local stack failed"
 
 log "running every test against the local stack"
 set +e

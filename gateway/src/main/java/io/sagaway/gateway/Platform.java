@@ -3,10 +3,17 @@ package io.sagaway.gateway;
 import io.sagaway.gateway.config.PlatformConfig;
 import io.sagaway.gateway.config.Role;
 import io.sagaway.gateway.http.HttpGatewayVerticle;
+import io.sagaway.infra.Migrations;
 import io.sagaway.infra.ServiceEndpoints;
+import io.sagaway.messaging.TopicSetup;
+import io.sagaway.messaging.Topics;
+import io.sagaway.order.command.OrderCommandVerticle;
+import io.sagaway.outbox.OutboxRelayVerticle;
 import io.sagaway.stack.StackEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +22,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** One process of the platform: a Vert.x instance with the verticles of the configured roles. */
+/**
+ * One process of the platform: migrates the schema and creates the topics its roles need, then
+ * deploys the verticles of those roles on one Vert.x instance.
+ */
 public final class Platform {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
@@ -36,15 +47,41 @@ public final class Platform {
             resolved.elasticsearchUrl());
     }
 
-    /** Deploys every role's verticles; blocks the calling (main) thread until they are up. */
+    /** Prepares storage and deploys every role's verticles; blocks the calling (main) thread until they are up. */
     public void start() {
-        vertx = Vertx.vertx();
-        List<Future<String>> deployments = new ArrayList<>();
-        if (config.roles().contains(Role.GATEWAY)) {
-            gateway = new HttpGatewayVerticle(config.httpPort(), endpoints, config.postgresPoolSize());
-            deployments.add(vertx.deployVerticle(gateway));
+        if (config.roles().stream().anyMatch(Role::usesPostgres)) {
+            var result = Migrations.apply(endpoints.postgresUri(), config.postgresSchema());
+            LOG.info("PostgreSQL schema '{}' at version {} ({} migrations applied)", config.postgresSchema(),
+                result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion, result.migrationsExecuted);
         }
-        block(Future.all(deployments), START_TIMEOUT);
+        vertx = Vertx.vertx();
+        block(TopicSetup.ensure(vertx, endpoints.kafkaBootstrapServers(), Topics.ALL, config.kafkaPartitions(),
+            config.kafkaReplication()), START_TIMEOUT);
+        block(Future.all(deployments()), START_TIMEOUT);
+        LOG.info("Platform started with roles {}", config.roles());
+    }
+
+    private List<Future<String>> deployments() {
+        List<Future<String>> deployments = new ArrayList<>();
+        for (Role role : config.roles()) {
+            switch (role) {
+                case GATEWAY -> {
+                    gateway = new HttpGatewayVerticle(config.httpPort(), endpoints, config.postgresPoolSize());
+                    deployments.add(vertx.deployVerticle(gateway));
+                }
+                case ORDER_COMMANDS -> deployments.add(vertx.deployVerticle(new OrderCommandVerticle(
+                    new OrderCommandVerticle.Settings(endpoints.postgresUri(), config.postgresSchema(), config.postgresPoolSize(),
+                        Topics.ORDER_EVENTS, config.snapshotEvery()))));
+                case OUTBOX_RELAY -> deployments.add(vertx.deployVerticle(new OutboxRelayVerticle(
+                    new OutboxRelayVerticle.Settings(endpoints.postgresUri(), config.postgresSchema(),
+                        endpoints.kafkaBootstrapServers(), config.relayBatchSize(), Duration.ofSeconds(1), Duration.ofHours(1)))));
+            }
+        }
+        return deployments;
+    }
+
+    public Vertx vertx() {
+        return vertx;
     }
 
     public void stop() {

@@ -47,7 +47,22 @@ class PlatformConfigTest {
     }
 
     @Test
+    void rolesAreNamedInKebabCaseAndStorageSettingsHaveDefaults() {
+        PlatformConfig config = PlatformConfig.load(Map.of("SAGAWAY_ROLES", "order-commands, outbox-relay",
+            "SAGAWAY_PG_SCHEMA", "orders_eu", "SAGAWAY_KAFKA_PARTITIONS", "12"), List.of());
+
+        assertThat(config.roles()).containsExactlyInAnyOrder(Role.ORDER_COMMANDS, Role.OUTBOX_RELAY);
+        assertThat(config.postgresSchema()).isEqualTo("orders_eu");
+        assertThat(config.kafkaPartitions()).isEqualTo(12);
+        assertThat(config.kafkaReplication()).isEqualTo((short) 1);
+        assertThat(config.snapshotEvery()).isEqualTo(50);
+        assertThat(config.relayBatchSize()).isEqualTo(256);
+    }
+
+    @Test
     void eachBadValueStopsTheStartNamingTheSetting() {
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_PG_SCHEMA", "Robert'); DROP TABLE"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_PG_SCHEMA");
         assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_HTTP_PORT", "eighty"), List.of()))
             .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_HTTP_PORT");
         assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_PG_URL", "mysql://x:3306/db"), List.of()))

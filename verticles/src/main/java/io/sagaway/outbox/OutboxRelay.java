@@ -22,9 +22,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Moves committed outbox rows to Kafka, one batch per call, in one PostgreSQL transaction that
  * <ol>
- *   <li>takes a transaction-scoped advisory lock on each shard with pending rows that no other
- *       relay holds (so several relays can run, and never two on one key),</li>
- *   <li>reads the oldest pending rows of those shards in insertion order (for one key, commit order),</li>
+ *   <li>takes a transaction-scoped advisory lock on each shard that no other relay holds (so
+ *       several relays can run, and never two on one key),</li>
+ *   <li>reads the oldest pending rows of each of those shards in insertion order (for one key,
+ *       commit order),</li>
  *   <li>sends them with an idempotent, acks=all producer and waits for every acknowledgement,</li>
  *   <li>marks them published and commits.</li>
  * </ol>
@@ -72,7 +73,7 @@ public final class OutboxRelay {
 
     /** Publishes one batch; answers how many rows it published (0: nothing pending that this relay may take). */
     public Future<Integer> publishBatch() {
-        return pool.withTransaction(tx -> lockPendingShards(tx)
+        return pool.withTransaction(tx -> lockFreeShards(tx)
             .compose(shards -> shards.isEmpty() ? Future.succeededFuture(List.<PendingRow>of()) : pending(tx, shards))
             .compose(rows -> rows.isEmpty() ? Future.succeededFuture(0) : publish(tx, rows)));
     }
@@ -86,23 +87,32 @@ public final class OutboxRelay {
             .map(updated -> rows.size());
     }
 
-    private Future<List<Integer>> lockPendingShards(SqlConnection tx) {
-        return tx.preparedQuery("""
-                SELECT pending.shard FROM (SELECT DISTINCT shard FROM outbox WHERE published_at IS NULL) AS pending
-                WHERE pg_try_advisory_xact_lock($1, pending.shard)""")
-            .execute(Tuple.of(lockNamespace))
+    /** Locks every shard no other relay holds; cheap, unlike finding first which shards have pending rows. */
+    private Future<List<Integer>> lockFreeShards(SqlConnection tx) {
+        return tx.preparedQuery("SELECT s FROM generate_series(0, $2 - 1) AS s WHERE pg_try_advisory_xact_lock($1, s)")
+            .execute(Tuple.of(lockNamespace, Outbox.SHARDS))
             .map(rows -> {
                 List<Integer> shards = new ArrayList<>();
-                rows.forEach(row -> shards.add((int) row.getShort(0)));
+                rows.forEach(row -> shards.add(row.getInteger(0)));
                 return shards;
             });
     }
 
+    /**
+     * The oldest pending rows of each held shard, in insertion order within the shard. Order only
+     * matters per key, and a key lives in one shard, so each shard is read on its own through the
+     * (shard, position) index: no sort of the whole backlog, however large it grows.
+     */
     private Future<List<PendingRow>> pending(SqlConnection tx, List<Integer> shards) {
+        int perShard = Math.max(1, (batchSize + shards.size() - 1) / shards.size());
         return tx.preparedQuery("""
-                SELECT id, aggregateid, topic, payload::text AS payload, headers FROM outbox
-                WHERE published_at IS NULL AND shard = ANY($1) ORDER BY position LIMIT $2""")
-            .execute(Tuple.of(shards.stream().map(Integer::shortValue).toArray(Short[]::new), batchSize))
+                SELECT o.id, o.aggregateid, o.topic, o.payload::text AS payload, o.headers
+                FROM unnest($1::smallint[]) AS held(shard)
+                CROSS JOIN LATERAL (
+                    SELECT id, aggregateid, topic, payload, headers, position FROM outbox
+                    WHERE published_at IS NULL AND shard = held.shard ORDER BY position LIMIT $2) AS o
+                ORDER BY o.position""")
+            .execute(Tuple.of(shards.stream().map(Integer::shortValue).toArray(Short[]::new), perShard))
             .map(rows -> {
                 List<PendingRow> pending = new ArrayList<>(rows.size());
                 for (Row row : rows) {

@@ -53,13 +53,15 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        pool = InfraClients.postgres(vertx, settings.postgresUri(), settings.schema(), 4);
+        pool = InfraClients.postgres(vertx, settings.postgresUri(), settings.schema(), 2);
         Map<String, String> config = InfraClients.kafkaProducerConfig(settings.kafkaBootstrapServers());
         // Fail a send within seconds while Kafka is down, so the batch rolls back and waits, instead of blocking a minute.
         config.put("max.block.ms", "5000");
         config.put("request.timeout.ms", "5000");
         config.put("delivery.timeout.ms", "10000");
-        config.put("linger.ms", "2");
+        // A relay batch is sent at once: let the producer pack it into few, large requests.
+        config.put("linger.ms", "1");
+        config.put("batch.size", "262144");
         producer = KafkaProducer.create(vertx, config);
         relay = new OutboxRelay(vertx, pool, producer.unwrap(), settings.batchSize(), lockNamespace(settings.schema()), 15_000, afterSend);
 
@@ -102,7 +104,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
     private void drain() {
         relay.publishBatch().onComplete(published -> {
             backoffMs = 0;
-            if (published == relay.batchSize() && !stopped) {
+            // Shards fill unevenly, so a short batch does not mean the backlog is gone: stop on an empty one.
+            if (published > 0 && !stopped) {
                 drain();
                 return;
             }

@@ -23,6 +23,11 @@ import java.util.Set;
  * @param kafkaBootstrapServers SAGAWAY_KAFKA_BOOTSTRAP_SERVERS, e.g. host:9092,host2:9092
  * @param elasticsearchUrl     SAGAWAY_ELASTICSEARCH_URL, e.g. http://host:9200
  * @param postgresPoolSize     SAGAWAY_PG_POOL_SIZE, default 8
+ * @param postgresSchema       SAGAWAY_PG_SCHEMA, default public: where the tables live (migrated at start-up)
+ * @param kafkaPartitions      SAGAWAY_KAFKA_PARTITIONS, default 8: partitions of topics the platform creates
+ * @param kafkaReplication     SAGAWAY_KAFKA_REPLICATION, default 1: their replication factor
+ * @param snapshotEvery        SAGAWAY_SNAPSHOT_EVERY, default 50: events between order snapshots
+ * @param relayBatchSize       SAGAWAY_RELAY_BATCH_SIZE, default 256: outbox rows per relay transaction
  */
 public record PlatformConfig(
     int httpPort,
@@ -31,7 +36,12 @@ public record PlatformConfig(
     Optional<String> redisUrl,
     Optional<String> kafkaBootstrapServers,
     Optional<String> elasticsearchUrl,
-    int postgresPoolSize
+    int postgresPoolSize,
+    String postgresSchema,
+    int kafkaPartitions,
+    short kafkaReplication,
+    int snapshotEvery,
+    int relayBatchSize
 ) {
     public static final String HTTP_PORT = "SAGAWAY_HTTP_PORT";
     public static final String ROLES = "SAGAWAY_ROLES";
@@ -40,6 +50,13 @@ public record PlatformConfig(
     public static final String KAFKA_BOOTSTRAP_SERVERS = StackResolver.KAFKA_BOOTSTRAP_SERVERS;
     public static final String ELASTICSEARCH_URL = StackResolver.ELASTICSEARCH_URL;
     public static final String PG_POOL_SIZE = "SAGAWAY_PG_POOL_SIZE";
+    public static final String PG_SCHEMA = "SAGAWAY_PG_SCHEMA";
+    public static final String KAFKA_PARTITIONS = "SAGAWAY_KAFKA_PARTITIONS";
+    public static final String KAFKA_REPLICATION = "SAGAWAY_KAFKA_REPLICATION";
+    public static final String SNAPSHOT_EVERY = "SAGAWAY_SNAPSHOT_EVERY";
+    public static final String RELAY_BATCH_SIZE = "SAGAWAY_RELAY_BATCH_SIZE";
+
+    private static final java.util.regex.Pattern SCHEMA = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     /** Reads the environment, then lets {@code --port N} and {@code --roles a,b} override it. */
     public static PlatformConfig load(Map<String, String> env, List<String> args) {
@@ -61,12 +78,24 @@ public record PlatformConfig(
             url(REDIS_URL, settings.get(REDIS_URL), Set.of("redis", "rediss")),
             hostPorts(KAFKA_BOOTSTRAP_SERVERS, settings.get(KAFKA_BOOTSTRAP_SERVERS)),
             url(ELASTICSEARCH_URL, settings.get(ELASTICSEARCH_URL), Set.of("http", "https")),
-            intBetween(PG_POOL_SIZE, settings.getOrDefault(PG_POOL_SIZE, "8"), 1, 1000));
+            intBetween(PG_POOL_SIZE, settings.getOrDefault(PG_POOL_SIZE, "8"), 1, 1000),
+            schema(settings.getOrDefault(PG_SCHEMA, "public")),
+            intBetween(KAFKA_PARTITIONS, settings.getOrDefault(KAFKA_PARTITIONS, "8"), 1, 10_000),
+            (short) intBetween(KAFKA_REPLICATION, settings.getOrDefault(KAFKA_REPLICATION, "1"), 1, 32),
+            intBetween(SNAPSHOT_EVERY, settings.getOrDefault(SNAPSHOT_EVERY, "50"), 1, 1_000_000),
+            intBetween(RELAY_BATCH_SIZE, settings.getOrDefault(RELAY_BATCH_SIZE, "256"), 1, 10_000));
     }
 
     /** Whether any service must come from the local stack. */
     public boolean needsLocalStack() {
         return postgresUrl.isEmpty() || redisUrl.isEmpty() || kafkaBootstrapServers.isEmpty() || elasticsearchUrl.isEmpty();
+    }
+
+    private static String schema(String raw) {
+        if (!SCHEMA.matcher(raw).matches()) {
+            throw new ConfigException(PG_SCHEMA + "='" + raw + "' is not a schema name (lower-case letters, digits, '_')");
+        }
+        return raw;
     }
 
     private static String require(String flag, String value) {

@@ -9,7 +9,16 @@ import java.util.stream.Collectors;
 /** What one process of the platform does; one jar runs all roles (the default) or a chosen subset. */
 public enum Role {
     /** The HTTP server: GraphQL, health, metrics, auth and the admin UI. */
-    GATEWAY;
+    GATEWAY,
+    /** The order aggregate's command handler on the event bus. */
+    ORDER_COMMANDS,
+    /** Moves committed outbox rows to Kafka. */
+    OUTBOX_RELAY;
+
+    /** Whether the role writes to PostgreSQL, and so needs the schema migrated first. */
+    public boolean usesPostgres() {
+        return this != GATEWAY;
+    }
 
     public static Set<Role> parse(String setting, String text) {
         if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("all")) {

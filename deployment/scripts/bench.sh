@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs a benchmark and prints its figures. Services not configured with SAGAWAY_*_URL come from
+# the local stack (started and stopped here when not already running).
+#   deployment/scripts/bench.sh write-path [--seconds N] [--lanes N]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source deployment/scripts/common.sh
+
+case "${1:-}" in
+  write-path) main=io.sagaway.bench.WritePathBenchmark ;;
+  *) die "usage: deployment/scripts/bench.sh write-path [--seconds N] [--lanes N]" ;;
+esac
+shift
+ensure_prerequisites
+mvn "${MVN_FLAGS[@]}" -q -pl deployment/bench -am install -DskipTests || die "the build failed"
+mvn "${MVN_FLAGS[@]}" -q -pl deployment/bench dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null \
+  || die "cannot compute the benchmark's classpath"
+exec "$JAVA_HOME/bin/java" -cp "deployment/bench/target/classes:$(cat deployment/bench/target/classpath.txt)" "$main" "$@"

@@ -1,0 +1,93 @@
+package io.sagaway.gateway;
+
+import io.sagaway.gateway.config.PlatformConfig;
+import io.sagaway.infra.ServiceEndpoints;
+import io.sagaway.messaging.Envelope;
+import io.sagaway.messaging.Topics;
+import io.sagaway.order.command.CommandResult;
+import io.sagaway.order.command.OrderCommandClient;
+import io.sagaway.order.domain.Address;
+import io.sagaway.order.domain.OrderCommand;
+import io.sagaway.order.domain.OrderItem;
+import io.sagaway.order.domain.OrderStatus;
+import io.sagaway.stack.StackResolver;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The whole write path as deployed by the platform: command over the event bus → event store + outbox → relay → Kafka. */
+class WritePathIT {
+
+    private static Platform platform;
+    private static ServiceEndpoints endpoints;
+
+    @BeforeAll
+    static void start() throws Exception {
+        endpoints = Platform.endpoints(StackResolver.forTests());
+        String schema = "it_platform_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        platform = new Platform(PlatformConfig.load(Map.of(PlatformConfig.PG_SCHEMA, schema), List.of("--port", Integer.toString(port))),
+            endpoints);
+        platform.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        platform.stop();
+    }
+
+    @Test
+    void aPlacedOrderIsStoredAndItsEventReachesTheOrderEventsTopicKeyedByOrderId() throws Exception {
+        OrderCommandClient client = new OrderCommandClient(platform.vertx().eventBus(), Duration.ofSeconds(10));
+        CommandResult placed = client.placeOrder(new OrderCommand.PlaceOrder(null, "alice",
+                    List.of(new OrderItem("SKU-1", 2, new BigDecimal("10.00"))), new Address("1 Main", "Seoul", "04524", "KR"), "KRW"),
+                null, "request-1")
+            .toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+
+        assertThat(placed.status()).isEqualTo(OrderStatus.PENDING);
+        Envelope published = awaitOnTopic(placed.orderId());
+        assertThat(published.type()).isEqualTo("OrderPlaced");
+        assertThat(published.version()).isEqualTo(1);
+        assertThat(published.correlationId()).isEqualTo("request-1");
+        assertThat(published.payload().getString("totalAmount")).isEqualTo("20.00");
+    }
+
+    private static Envelope awaitOnTopic(String orderId) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+            "bootstrap.servers", endpoints.kafkaBootstrapServers(),
+            "group.id", "it-" + UUID.randomUUID(),
+            "auto.offset.reset", "earliest",
+            "enable.auto.commit", "false"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.ORDER_EVENTS));
+            Instant deadline = Instant.now().plusSeconds(30);
+            List<String> keys = new ArrayList<>();
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(300))) {
+                    keys.add(record.key());
+                    if (orderId.equals(record.key())) {
+                        return Envelope.fromJson(record.value());
+                    }
+                }
+            }
+            throw new AssertionError("order " + orderId + " not on " + Topics.ORDER_EVENTS + " within 30 s; saw " + keys.size() + " others");
+        }
+    }
+}
