@@ -5,8 +5,17 @@ import io.sagaway.gateway.config.Role;
 import io.sagaway.gateway.http.HttpGatewayVerticle;
 import io.sagaway.infra.Migrations;
 import io.sagaway.infra.ServiceEndpoints;
+import io.sagaway.infra.InfraClients;
+import io.sagaway.messaging.DeadLetterVerticle;
+import io.sagaway.messaging.TopicNames;
 import io.sagaway.messaging.TopicSetup;
-import io.sagaway.messaging.Topics;
+import io.sagaway.participant.DemoData;
+import io.sagaway.participant.ParticipantVerticle;
+import io.sagaway.participant.inventory.InventoryParticipant;
+import io.sagaway.participant.payment.PaymentParticipant;
+import io.sagaway.participant.shipping.ShippingParticipant;
+import io.sagaway.saga.OrderSagaVerticle;
+import io.vertx.sqlclient.Pool;
 import io.sagaway.order.command.OrderCommandVerticle;
 import io.sagaway.outbox.OutboxRelayVerticle;
 import io.sagaway.stack.StackEndpoints;
@@ -34,12 +43,14 @@ public final class Platform {
 
     private final PlatformConfig config;
     private final ServiceEndpoints endpoints;
+    private final TopicNames topics;
     private Vertx vertx;
     private HttpGatewayVerticle gateway;
 
     public Platform(PlatformConfig config, ServiceEndpoints endpoints) {
         this.config = config;
         this.endpoints = endpoints;
+        this.topics = new TopicNames(config.topicPrefix());
     }
 
     public static ServiceEndpoints endpoints(StackEndpoints resolved) {
@@ -55,8 +66,15 @@ public final class Platform {
                 result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion, result.migrationsExecuted);
         }
         vertx = Vertx.vertx();
-        block(TopicSetup.ensure(vertx, endpoints.kafkaBootstrapServers(), Topics.ALL, config.kafkaPartitions(),
+        block(TopicSetup.ensure(vertx, endpoints.kafkaBootstrapServers(), topics.all(), config.kafkaPartitions(),
             config.kafkaReplication()), START_TIMEOUT);
+        if (config.demoData() && config.roles().stream().anyMatch(Role::usesPostgres)) {
+            Pool pool = InfraClients.postgres(vertx, endpoints.postgresUri(), config.postgresSchema(), 1);
+            boolean loaded = block(DemoData.loadOnce(pool).eventually(pool::close), START_TIMEOUT);
+            if (loaded) {
+                LOG.info("Demo data loaded: stock SKU-1..SKU-5 (100 each), accounts alice and bob (1000000 KRW each)");
+            }
+        }
         block(Future.all(deployments()), START_TIMEOUT);
         LOG.info("Platform started with roles {}", config.roles());
     }
@@ -71,13 +89,32 @@ public final class Platform {
                 }
                 case ORDER_COMMANDS -> deployments.add(vertx.deployVerticle(new OrderCommandVerticle(
                     new OrderCommandVerticle.Settings(endpoints.postgresUri(), config.postgresSchema(), config.postgresPoolSize(),
-                        Topics.ORDER_EVENTS, config.snapshotEvery()))));
+                        topics.orderEvents(), config.snapshotEvery()))));
+                case ORDER_SAGA -> {
+                    deployments.add(vertx.deployVerticle(new OrderSagaVerticle(new OrderSagaVerticle.Settings(topics,
+                        endpoints.postgresUri(), config.postgresSchema(), config.postgresPoolSize(), endpoints.redisUri(),
+                        endpoints.kafkaBootstrapServers(), config.sagaPolicy(), Duration.ofMillis(200), 5, Duration.ofMillis(200),
+                        config.snapshotEvery()))));
+                    deployments.add(vertx.deployVerticle(new DeadLetterVerticle(new DeadLetterVerticle.Settings(
+                        endpoints.postgresUri(), config.postgresSchema(), endpoints.kafkaBootstrapServers()))));
+                }
+                case PAYMENT -> deployments.add(vertx.deployVerticle(new ParticipantVerticle(new PaymentParticipant(topics),
+                    participantSettings())));
+                case INVENTORY -> deployments.add(vertx.deployVerticle(new ParticipantVerticle(new InventoryParticipant(topics),
+                    participantSettings())));
+                case SHIPPING -> deployments.add(vertx.deployVerticle(new ParticipantVerticle(
+                    new ShippingParticipant(topics, config.shippingCountries()), participantSettings())));
                 case OUTBOX_RELAY -> deployments.add(vertx.deployVerticle(new OutboxRelayVerticle(
                     new OutboxRelayVerticle.Settings(endpoints.postgresUri(), config.postgresSchema(),
                         endpoints.kafkaBootstrapServers(), config.relayBatchSize(), Duration.ofSeconds(1), Duration.ofHours(1)))));
             }
         }
         return deployments;
+    }
+
+    private ParticipantVerticle.Settings participantSettings() {
+        return new ParticipantVerticle.Settings(endpoints.postgresUri(), config.postgresSchema(), config.postgresPoolSize(),
+            endpoints.redisUri(), endpoints.kafkaBootstrapServers(), 5, Duration.ofMillis(200));
     }
 
     public Vertx vertx() {
@@ -96,9 +133,9 @@ public final class Platform {
         return gateway == null ? -1 : gateway.actualPort();
     }
 
-    private static void block(Future<?> future, Duration timeout) {
+    private static <T> T block(Future<T> future, Duration timeout) {
         try {
-            future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {

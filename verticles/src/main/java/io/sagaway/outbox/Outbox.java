@@ -26,6 +26,18 @@ public final class Outbox {
     }
 
     public static Future<Void> insert(SqlConnection tx, List<OutboxMessage> messages) {
+        return insert(tx, messages, "");
+    }
+
+    /**
+     * Inserts messages whose id may already be in the outbox (a reply re-sent for a redelivered
+     * request): the existing row wins, so the message is published once more at most.
+     */
+    public static Future<Void> insertIfAbsent(SqlConnection tx, List<OutboxMessage> messages) {
+        return insert(tx, messages, " ON CONFLICT (id) DO NOTHING");
+    }
+
+    private static Future<Void> insert(SqlConnection tx, List<OutboxMessage> messages, String onConflict) {
         if (messages.isEmpty()) {
             return Future.succeededFuture();
         }
@@ -41,7 +53,7 @@ public final class Outbox {
         }).toList();
         return tx.preparedQuery("""
                 INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers, topic, shard)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""")
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""" + onConflict)
             .executeBatch(rows)
             .mapEmpty();
     }

@@ -28,6 +28,11 @@ import java.util.Set;
  * @param kafkaReplication     SAGAWAY_KAFKA_REPLICATION, default 1: their replication factor
  * @param snapshotEvery        SAGAWAY_SNAPSHOT_EVERY, default 50: events between order snapshots
  * @param relayBatchSize       SAGAWAY_RELAY_BATCH_SIZE, default 256: outbox rows per relay transaction
+ * @param topicPrefix          SAGAWAY_TOPIC_PREFIX, default none: prefix of every topic and consumer group
+ * @param shippingCountries    SAGAWAY_SHIPPING_COUNTRIES, default KR,US,JP,DE,GB,FR
+ * @param demoData             SAGAWAY_DEMO_DATA, default true: load demo stock and accounts at the first start
+ * @param sagaPolicy           SAGAWAY_SAGA_STEP_TIMEOUT_MS (10000), SAGAWAY_SAGA_MAX_ATTEMPTS (3),
+ *                             SAGAWAY_SAGA_BACKOFF_MS (500), SAGAWAY_SAGA_FLAG_AFTER (5)
  */
 public record PlatformConfig(
     int httpPort,
@@ -41,7 +46,11 @@ public record PlatformConfig(
     int kafkaPartitions,
     short kafkaReplication,
     int snapshotEvery,
-    int relayBatchSize
+    int relayBatchSize,
+    String topicPrefix,
+    java.util.Set<String> shippingCountries,
+    boolean demoData,
+    io.sagaway.saga.domain.SagaPolicy sagaPolicy
 ) {
     public static final String HTTP_PORT = "SAGAWAY_HTTP_PORT";
     public static final String ROLES = "SAGAWAY_ROLES";
@@ -55,6 +64,13 @@ public record PlatformConfig(
     public static final String KAFKA_REPLICATION = "SAGAWAY_KAFKA_REPLICATION";
     public static final String SNAPSHOT_EVERY = "SAGAWAY_SNAPSHOT_EVERY";
     public static final String RELAY_BATCH_SIZE = "SAGAWAY_RELAY_BATCH_SIZE";
+    public static final String TOPIC_PREFIX = "SAGAWAY_TOPIC_PREFIX";
+    public static final String SHIPPING_COUNTRIES = "SAGAWAY_SHIPPING_COUNTRIES";
+    public static final String DEMO_DATA = "SAGAWAY_DEMO_DATA";
+    public static final String SAGA_STEP_TIMEOUT_MS = "SAGAWAY_SAGA_STEP_TIMEOUT_MS";
+    public static final String SAGA_MAX_ATTEMPTS = "SAGAWAY_SAGA_MAX_ATTEMPTS";
+    public static final String SAGA_BACKOFF_MS = "SAGAWAY_SAGA_BACKOFF_MS";
+    public static final String SAGA_FLAG_AFTER = "SAGAWAY_SAGA_FLAG_AFTER";
 
     private static final java.util.regex.Pattern SCHEMA = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -83,12 +99,55 @@ public record PlatformConfig(
             intBetween(KAFKA_PARTITIONS, settings.getOrDefault(KAFKA_PARTITIONS, "8"), 1, 10_000),
             (short) intBetween(KAFKA_REPLICATION, settings.getOrDefault(KAFKA_REPLICATION, "1"), 1, 32),
             intBetween(SNAPSHOT_EVERY, settings.getOrDefault(SNAPSHOT_EVERY, "50"), 1, 1_000_000),
-            intBetween(RELAY_BATCH_SIZE, settings.getOrDefault(RELAY_BATCH_SIZE, "256"), 1, 10_000));
+            intBetween(RELAY_BATCH_SIZE, settings.getOrDefault(RELAY_BATCH_SIZE, "256"), 1, 10_000),
+            topicPrefix(settings.getOrDefault(TOPIC_PREFIX, "")),
+            countries(settings.getOrDefault(SHIPPING_COUNTRIES, "KR,US,JP,DE,GB,FR")),
+            bool(DEMO_DATA, settings.getOrDefault(DEMO_DATA, "true")),
+            sagaPolicy(settings));
     }
 
     /** Whether any service must come from the local stack. */
     public boolean needsLocalStack() {
         return postgresUrl.isEmpty() || redisUrl.isEmpty() || kafkaBootstrapServers.isEmpty() || elasticsearchUrl.isEmpty();
+    }
+
+    private static io.sagaway.saga.domain.SagaPolicy sagaPolicy(Map<String, String> settings) {
+        java.time.Duration timeout = java.time.Duration.ofMillis(
+            intBetween(SAGA_STEP_TIMEOUT_MS, settings.getOrDefault(SAGA_STEP_TIMEOUT_MS, "10000"), 100, 3_600_000));
+        java.time.Duration backoff = java.time.Duration.ofMillis(
+            intBetween(SAGA_BACKOFF_MS, settings.getOrDefault(SAGA_BACKOFF_MS, "500"), 10, 600_000));
+        return new io.sagaway.saga.domain.SagaPolicy(timeout,
+            intBetween(SAGA_MAX_ATTEMPTS, settings.getOrDefault(SAGA_MAX_ATTEMPTS, "3"), 1, 100),
+            backoff, backoff.multipliedBy(60).compareTo(java.time.Duration.ofSeconds(30)) > 0 ? backoff.multipliedBy(60)
+                : java.time.Duration.ofSeconds(30),
+            timeout, intBetween(SAGA_FLAG_AFTER, settings.getOrDefault(SAGA_FLAG_AFTER, "5"), 1, 1000));
+    }
+
+    private static String topicPrefix(String raw) {
+        if (!raw.matches("[A-Za-z0-9._-]{0,100}")) {
+            throw new ConfigException(TOPIC_PREFIX + "='" + raw + "' may hold only letters, digits, '.', '_' and '-'");
+        }
+        return raw;
+    }
+
+    private static java.util.Set<String> countries(String raw) {
+        java.util.Set<String> codes = new java.util.TreeSet<>();
+        for (String part : raw.split(",")) {
+            String code = part.trim();
+            if (!code.matches("[A-Z]{2}")) {
+                throw new ConfigException(SHIPPING_COUNTRIES + "='" + raw + "': '" + code + "' is not an ISO 3166-1 alpha-2 code");
+            }
+            codes.add(code);
+        }
+        return java.util.Set.copyOf(codes);
+    }
+
+    private static boolean bool(String setting, String raw) {
+        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new ConfigException(setting + "='" + raw + "' is not true or false");
+        };
     }
 
     private static String schema(String raw) {

@@ -13,7 +13,15 @@ public enum Role {
     /** The order aggregate's command handler on the event bus. */
     ORDER_COMMANDS,
     /** Moves committed outbox rows to Kafka. */
-    OUTBOX_RELAY;
+    OUTBOX_RELAY,
+    /** The saga orchestrator, its timers, and the dead-letter store's operator actions. */
+    ORDER_SAGA,
+    /** The payment participant: accounts, debits and refunds. */
+    PAYMENT,
+    /** The inventory participant: stock, reservations and releases. */
+    INVENTORY,
+    /** The shipping participant: shipments and tracking numbers. */
+    SHIPPING;
 
     /** Whether the role writes to PostgreSQL, and so needs the schema migrated first. */
     public boolean usesPostgres() {

@@ -77,6 +77,11 @@ public final class OrderRepository {
         return store.read(pool, orderId, 0, Integer.MAX_VALUE);
     }
 
+    /** The order's current state read through {@code client}, e.g. inside another component's transaction. */
+    public Future<Order> load(SqlClient client, String orderId) {
+        return loadUpTo(client, orderId, Integer.MAX_VALUE);
+    }
+
     private Future<Order> loadUpTo(SqlClient client, String orderId, int upToVersion) {
         return store.latestSnapshot(client, orderId, upToVersion).compose(snapshot -> {
             Order order = snapshot

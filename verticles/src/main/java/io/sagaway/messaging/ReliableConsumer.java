@@ -1,0 +1,203 @@
+package io.sagaway.messaging;
+
+import io.sagaway.infra.InfraClients;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Kafka consumer that processes each partition's records one after another (so one order's
+ * messages are handled in order) while different partitions proceed in parallel, and commits each
+ * partition's offset only after its records' effects are durable. Every record passes the Redis
+ * {@link IdempotencyGuard}; a failing record is retried with backoff, then set aside in
+ * {@link DeadLetters} so its partition moves on. A record that cannot be parsed, or is
+ * {@link PoisonMessageException poison}, goes to dead letters at once.
+ */
+public final class ReliableConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReliableConsumer.class);
+
+    /** One record, with its parsed envelope. */
+    public record Delivery(String topic, int partition, long offset, String key, String value, Envelope envelope) {
+    }
+
+    /** Handles one delivery; its future completes once the effect is durable. */
+    @FunctionalInterface
+    public interface Handler {
+        Future<Void> handle(Delivery delivery);
+    }
+
+    /**
+     * @param name        the consumer's name: its Kafka group id, its Redis key space and its processed-message records
+     * @param maxAttempts attempts of a failing record before it becomes a dead letter
+     */
+    public record Settings(String name, List<String> topics, String bootstrapServers, int maxAttempts, Duration retryBackoff) {
+    }
+
+    private final Vertx vertx;
+    private final Settings settings;
+    private final IdempotencyGuard guard;
+    private final DeadLetters deadLetters;
+    private final Handler handler;
+    private KafkaConsumer<String, String> consumer;
+    private volatile boolean stopped;
+    private final Promise<Void> loopEnded = Promise.promise();
+
+    public ReliableConsumer(Vertx vertx, Settings settings, IdempotencyGuard guard, DeadLetters deadLetters, Handler handler) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.guard = guard;
+        this.deadLetters = deadLetters;
+        this.handler = handler;
+    }
+
+    public Future<Void> start() {
+        Map<String, String> config = InfraClients.kafkaConsumerConfig(settings.bootstrapServers(), settings.name());
+        config.put("max.poll.records", "256");
+        consumer = KafkaConsumer.create(vertx, config);
+        return consumer.subscribe(new java.util.HashSet<>(settings.topics())).onSuccess(v -> poll());
+    }
+
+    public Future<Void> stop() {
+        stopped = true;
+        return loopEnded.future().eventually(() -> consumer.close());
+    }
+
+    private void poll() {
+        if (stopped) {
+            loopEnded.tryComplete();
+            return;
+        }
+        consumer.poll(Duration.ofMillis(100))
+            .compose(this::process)
+            .onComplete(done -> {
+                if (done.failed() && !stopped) {
+                    LOG.warn("consumer {}: batch failed ({}); its records will be delivered again", settings.name(),
+                        done.cause().toString());
+                }
+                poll();
+            });
+    }
+
+    /** How far one partition's records got: the last offset done (-1 for none) and, on failure, the first not done. */
+    private record Progress(TopicPartition partition, long lastDone, Long failedAt) {
+    }
+
+    private Future<Void> process(KafkaConsumerRecords<String, String> records) {
+        if (records.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        Map<TopicPartition, List<KafkaConsumerRecord<String, String>>> byPartition = new LinkedHashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            KafkaConsumerRecord<String, String> r = records.recordAt(i);
+            byPartition.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), tp -> new ArrayList<>()).add(r);
+        }
+        List<Future<Progress>> partitions = new ArrayList<>();
+        byPartition.forEach((tp, list) -> partitions.add(inOrder(tp, list)));
+        return Future.all(partitions).compose(all -> {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+            List<Future<Void>> rewinds = new ArrayList<>();
+            for (Future<Progress> f : partitions) {
+                Progress p = f.result();
+                if (p.lastDone() >= 0) {
+                    offsets.put(p.partition(), new OffsetAndMetadata(p.lastDone() + 1, ""));
+                }
+                if (p.failedAt() != null) {
+                    // Not even a dead letter could be written (PostgreSQL down?): read it again on the next poll.
+                    rewinds.add(consumer.seek(p.partition(), p.failedAt()));
+                }
+            }
+            Future<Void> committed = offsets.isEmpty() ? Future.succeededFuture() : consumer.commit(offsets).mapEmpty();
+            return committed.compose(v -> Future.all(rewinds))
+                .compose(v -> rewinds.isEmpty() ? Future.<Void>succeededFuture() : later(Duration.ofSeconds(1)));
+        });
+    }
+
+    /** Processes one partition's records in order, stopping at the first that cannot be handled at all. */
+    private Future<Progress> inOrder(TopicPartition partition, List<KafkaConsumerRecord<String, String>> records) {
+        Future<Progress> chain = Future.succeededFuture(new Progress(partition, -1, null));
+        for (KafkaConsumerRecord<String, String> record : records) {
+            chain = chain.compose(progress -> progress.failedAt() != null ? Future.succeededFuture(progress)
+                : one(record)
+                    .map(v -> new Progress(partition, record.offset(), null))
+                    .otherwise(failure -> {
+                        LOG.warn("consumer {}: {} could not be handled nor set aside ({}); retrying", settings.name(),
+                            partition, failure.toString());
+                        return new Progress(partition, progress.lastDone(), record.offset());
+                    }));
+        }
+        return chain;
+    }
+
+    private Future<Void> one(KafkaConsumerRecord<String, String> record) {
+        Envelope envelope;
+        try {
+            envelope = Envelope.fromJson(record.value());
+        } catch (JsonCodec.MalformedMessageException e) {
+            return deadLetter(record, e.getMessage(), 1);
+        }
+        Delivery delivery = new Delivery(record.topic(), record.partition(), record.offset(), record.key(), record.value(), envelope);
+        return claimed(delivery, 0);
+    }
+
+    private Future<Void> claimed(Delivery delivery, int busyWaits) {
+        return guard.claim(delivery.envelope().messageId()).compose(claim -> switch (claim) {
+            case ALREADY_DONE -> Future.succeededFuture();
+            // Another instance holds it (a rebalance moment): wait for it to finish or its claim to lapse.
+            case BUSY -> busyWaits > 300 ? attempt(delivery, 1) : later(Duration.ofMillis(100)).compose(v -> claimed(delivery, busyWaits + 1));
+            case CLAIMED -> attempt(delivery, 1);
+        });
+    }
+
+    private Future<Void> attempt(Delivery delivery, int attempt) {
+        String messageId = delivery.envelope().messageId();
+        return handler.handle(delivery)
+            .compose(v -> guard.markDone(messageId))
+            .recover(failure -> guard.release(messageId).compose(v -> {
+                boolean poison = failure instanceof PoisonMessageException || failure instanceof JsonCodec.MalformedMessageException;
+                if (poison || attempt >= settings.maxAttempts()) {
+                    return deadLetter(delivery, failure, attempt);
+                }
+                LOG.debug("consumer {}: {} failed (attempt {}): {}", settings.name(), messageId, attempt, failure.toString());
+                return later(settings.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 6)))
+                    .compose(w -> attempt(delivery, attempt + 1));
+            }));
+    }
+
+    private Future<Void> deadLetter(Delivery delivery, Throwable failure, int attempts) {
+        LOG.warn("consumer {}: setting aside {} {} of order {} after {} attempt(s): {}", settings.name(),
+            delivery.envelope().type(), delivery.envelope().messageId(), delivery.key(), attempts, failure.toString());
+        return deadLetters.put(settings.name(), delivery.topic(), delivery.partition(), delivery.offset(), delivery.key(),
+            delivery.value(), describe(failure), attempts).mapEmpty();
+    }
+
+    private Future<Void> deadLetter(KafkaConsumerRecord<String, String> record, String error, int attempts) {
+        LOG.warn("consumer {}: setting aside unreadable record {}-{}@{}: {}", settings.name(), record.topic(), record.partition(),
+            record.offset(), error);
+        return deadLetters.put(settings.name(), record.topic(), record.partition(), record.offset(), record.key(),
+            record.value() == null ? "" : record.value(), error, attempts).mapEmpty();
+    }
+
+    private Future<Void> later(Duration wait) {
+        Promise<Void> promise = Promise.promise();
+        vertx.setTimer(Math.max(1, wait.toMillis()), id -> promise.complete());
+        return promise.future();
+    }
+
+    private static String describe(Throwable failure) {
+        return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+    }
+}

@@ -1,0 +1,243 @@
+package io.sagaway.saga;
+
+import io.sagaway.api.CommandFailure;
+import io.sagaway.api.ErrorCode;
+import io.sagaway.eventstore.MessageMetadata;
+import io.sagaway.messaging.Envelope;
+import io.sagaway.messaging.JsonCodec;
+import io.sagaway.messaging.PoisonMessageException;
+import io.sagaway.messaging.ProcessedMessages;
+import io.sagaway.messaging.ReliableConsumer;
+import io.sagaway.messaging.TopicNames;
+import io.sagaway.order.domain.Decision;
+import io.sagaway.order.domain.Order;
+import io.sagaway.order.domain.OrderEvent;
+import io.sagaway.order.domain.OrderView;
+import io.sagaway.order.store.OrderRepository;
+import io.sagaway.outbox.Outbox;
+import io.sagaway.outbox.OutboxMessage;
+import io.sagaway.saga.domain.OrderSaga;
+import io.sagaway.saga.domain.SagaEffect;
+import io.sagaway.saga.domain.SagaInput;
+import io.sagaway.saga.domain.SagaPolicy;
+import io.sagaway.saga.domain.SagaState;
+import io.sagaway.saga.domain.TimelineEntry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The orchestrator's transactions. Each input (an order event, a participant's reply, a timer, an
+ * operator's retry) is applied in one PostgreSQL transaction that records the message as
+ * processed, locks and updates the saga, appends its timeline, moves the order aggregate, and
+ * writes the step requests and a SagaUpdated event to the outbox. Any instance can continue any
+ * saga; nothing lives only in memory.
+ */
+public final class SagaOrchestrator {
+
+    public static final String CONSUMER = "order-saga";
+
+    private final TopicNames topics;
+    private final String consumer;
+    private final Pool pool;
+    private final SagaStore sagas;
+    private final OrderRepository orders;
+    private final SagaPolicy policy;
+
+    public SagaOrchestrator(TopicNames topics, Pool pool, SagaStore sagas, OrderRepository orders, SagaPolicy policy) {
+        this.topics = topics;
+        this.consumer = topics.consumer(CONSUMER);
+        this.pool = pool;
+        this.sagas = sagas;
+        this.orders = orders;
+        this.policy = policy;
+    }
+
+    /** Handles one message from {@code order.events} or a participant's reply topic. */
+    public Future<Void> onMessage(ReliableConsumer.Delivery delivery) {
+        Envelope message = delivery.envelope();
+        if (topics.orderEvents().equals(delivery.topic())) {
+            return switch (message.type()) {
+                case "OrderPlaced" -> start(message);
+                case "CancellationRequested" -> apply(message, new SagaInput.CancelRequested(message.payload().getString("reason")));
+                default -> Future.succeededFuture(); // the order's other events are the saga's own doing
+            };
+        }
+        SagaInput input;
+        try {
+            input = StepMessages.toInput(message);
+        } catch (PoisonMessageException e) {
+            return Future.failedFuture(e);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(new PoisonMessageException("malformed " + message.type() + ": " + e));
+        }
+        return apply(message, input);
+    }
+
+    private Future<Void> start(Envelope placed) {
+        OrderEvent.OrderPlaced event = JsonCodec.fromJson(placed.payload(), OrderEvent.OrderPlaced.class);
+        String orderId = placed.aggregateId();
+        SagaState.OrderData data = new SagaState.OrderData(event.customerId(), event.items(), event.shippingAddress(),
+            event.currency(), event.totalAmount());
+        return pool.withTransaction(tx -> ProcessedMessages.firstTime(tx, consumer, placed.messageId()).compose(first -> {
+            if (!first) {
+                return Future.succeededFuture();
+            }
+            OrderSaga saga = OrderSaga.start(sagaIdOf(orderId), orderId, data, policy, now());
+            return sagas.insert(tx, saga.state()).compose(inserted -> inserted
+                ? commit(tx, saga.state(), new Transition(saga), placed.messageId(), true)
+                : Future.succeededFuture());
+        }));
+    }
+
+    private Future<Void> apply(Envelope message, SagaInput input) {
+        return pool.withTransaction(tx -> ProcessedMessages.firstTime(tx, consumer, message.messageId()).compose(first -> {
+            if (!first) {
+                return Future.succeededFuture();
+            }
+            return sagas.lockByOrder(tx, message.aggregateId()).compose(found -> {
+                if (found.isEmpty()) {
+                    return Future.failedFuture(new PoisonMessageException("no saga for order " + message.aggregateId()));
+                }
+                return step(tx, found.get(), input, message.messageId());
+            });
+        }));
+    }
+
+    /** Applies the timers that are due to one saga, unless another instance holds it right now. */
+    public Future<Void> tick(String sagaId) {
+        return pool.withTransaction(tx -> sagas.lockById(tx, sagaId, true).compose(found -> found.isEmpty()
+            ? Future.succeededFuture()
+            : step(tx, found.get(), new SagaInput.Tick(), "timer:" + sagaId)));
+    }
+
+    /** An operator's retry of a saga's current step; answers the saga afterwards. */
+    public Future<SagaState> retry(String sagaId) {
+        return pool.withTransaction(tx -> sagas.lockById(tx, sagaId, false).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.failedFuture(new CommandFailure(ErrorCode.NOT_FOUND, "saga " + sagaId + " does not exist"));
+            }
+            if (found.get().status().isFinished()) {
+                return Future.failedFuture(new CommandFailure(ErrorCode.CONFLICT,
+                    "saga " + sagaId + " is " + found.get().status() + ": nothing to retry"));
+            }
+            return step(tx, found.get(), new SagaInput.OperatorRetry(), "operator:" + UUID.randomUUID())
+                .compose(v -> sagas.lockById(tx, sagaId, false)).map(Optional::orElseThrow);
+        }));
+    }
+
+    /**
+     * Applies {@code input} to a locked saga. The order is read first: if it was cancelled but
+     * the saga has not heard yet, the cancellation is applied before the input.
+     */
+    private Future<Void> step(SqlConnection tx, SagaState stored, SagaInput input, String causationId) {
+        return orders.load(tx, stored.orderId()).compose(order -> {
+            OrderSaga saga = OrderSaga.of(stored, policy);
+            Transition transition = new Transition(null);
+            OrderView view = order.view();
+            if (view.cancellationRequested() && !stored.cancelRequested() && !(input instanceof SagaInput.CancelRequested)) {
+                transition.add(saga.handle(new SagaInput.CancelRequested(view.failureReason()), now()));
+            }
+            transition.add(saga.handle(input, now()));
+            if (transition.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            return sagas.update(tx, saga.state())
+                .compose(v -> commit(tx, saga.state(), transition, causationId, false, order));
+        });
+    }
+
+    private Future<Void> commit(SqlConnection tx, SagaState saga, Transition transition, String causationId, boolean started) {
+        return commit(tx, saga, transition, causationId, started, null);
+    }
+
+    /** Writes the timeline, moves the order, and queues the step requests and the SagaUpdated event. */
+    private Future<Void> commit(SqlConnection tx, SagaState saga, Transition transition, String causationId, boolean started,
+                                Order loadedOrder) {
+        Instant at = now();
+        MessageMetadata metadata = new MessageMetadata(saga.orderId(), causationId);
+        List<OutboxMessage> messages = new ArrayList<>();
+        List<io.sagaway.order.domain.OrderCommand> orderCommands = new ArrayList<>();
+        for (SagaEffect effect : transition.effects) {
+            switch (effect) {
+                case SagaEffect.SendStepRequest r -> messages.add(new OutboxMessage(StepMessages.requestTopic(topics, r.step()),
+                    new Envelope(r.requestId().toString(), StepMessages.requestType(r.step(), r.compensation()), "Saga",
+                        saga.orderId(), saga.version(), saga.orderId(), causationId, at,
+                        StepMessages.requestPayload(r.step(), r.compensation(), saga).put("attempt", r.attempt()))));
+                case SagaEffect.CommandOrder c -> orderCommands.add(c.command());
+            }
+        }
+        Future<Order> order = loadedOrder != null || orderCommands.isEmpty()
+            ? Future.succeededFuture(loadedOrder) : orders.load(tx, saga.orderId());
+        return sagas.appendTimeline(tx, saga.sagaId(), transition.timeline)
+            .compose(v -> order)
+            .compose(o -> moveOrder(tx, o, orderCommands, metadata))
+            .compose(v -> sagas.timeline(tx, saga.sagaId()))
+            .compose(timeline -> {
+                messages.add(new OutboxMessage(topics.sagaEvents(), new Envelope(UUID.randomUUID().toString(), "SagaUpdated", "Saga",
+                    saga.orderId(), saga.version(), saga.orderId(), causationId, at, sagaJson(saga, timeline))));
+                return Outbox.insert(tx, messages);
+            });
+    }
+
+    private Future<Void> moveOrder(SqlConnection tx, Order order, List<io.sagaway.order.domain.OrderCommand> commands,
+                                   MessageMetadata metadata) {
+        Future<Void> chain = Future.succeededFuture();
+        for (var command : commands) {
+            chain = chain.compose(v -> switch (order.decide(command)) {
+                case Decision.Accepted a when a.events().isEmpty() -> Future.succeededFuture();
+                case Decision.Accepted a -> orders.append(tx, order, a.events(), metadata).mapEmpty();
+                case Decision.Rejected r -> Future.failedFuture(new IllegalStateException(
+                    "order " + order.id() + " refused the saga's " + command.getClass().getSimpleName() + ": " + r.message()));
+            });
+        }
+        return chain;
+    }
+
+    /** The saga as the read side and subscribers see it: its state and its whole timeline. */
+    public static JsonObject sagaJson(SagaState saga, List<TimelineEntry> timeline) {
+        JsonObject json = JsonCodec.toJson(saga);
+        JsonArray entries = new JsonArray();
+        timeline.forEach(e -> entries.add(JsonCodec.toJson(e)));
+        return json.put("timeline", entries);
+    }
+
+    public static String sagaIdOf(String orderId) {
+        return UUID.nameUUIDFromBytes(("saga:" + orderId).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** Effects and timeline entries gathered over one or two inputs applied in one transaction. */
+    private static final class Transition {
+        final List<SagaEffect> effects = new ArrayList<>();
+        final List<TimelineEntry> timeline = new ArrayList<>();
+
+        Transition(OrderSaga started) {
+            if (started != null) {
+                add(started);
+            }
+        }
+
+        void add(OrderSaga saga) {
+            effects.addAll(saga.effects());
+            timeline.addAll(saga.newTimeline());
+        }
+
+        boolean isEmpty() {
+            return effects.isEmpty() && timeline.isEmpty();
+        }
+    }
+}

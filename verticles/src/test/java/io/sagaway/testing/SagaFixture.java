@@ -1,0 +1,216 @@
+package io.sagaway.testing;
+
+import io.sagaway.eventstore.MessageMetadata;
+import io.sagaway.infra.InfraClients;
+import io.sagaway.infra.ServiceEndpoints;
+import io.sagaway.messaging.DeadLetterVerticle;
+import io.sagaway.messaging.TopicNames;
+import io.sagaway.messaging.TopicSetup;
+import io.sagaway.order.command.CommandResult;
+import io.sagaway.order.command.OrderCommandClient;
+import io.sagaway.order.command.OrderCommandVerticle;
+import io.sagaway.order.domain.Address;
+import io.sagaway.order.domain.OrderCommand;
+import io.sagaway.order.domain.OrderItem;
+import io.sagaway.outbox.OutboxRelayVerticle;
+import io.sagaway.participant.DemoData;
+import io.sagaway.participant.ParticipantVerticle;
+import io.sagaway.participant.inventory.InventoryParticipant;
+import io.sagaway.participant.payment.PaymentParticipant;
+import io.sagaway.participant.shipping.ShippingParticipant;
+import io.sagaway.saga.OrderSagaVerticle;
+import io.sagaway.saga.SagaStore;
+import io.sagaway.saga.domain.SagaPolicy;
+import io.sagaway.saga.domain.SagaState;
+import io.vertx.core.Future;
+import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The whole write side and saga, deployed as the platform deploys them, against the real
+ * services, in a schema and under topic names of the test's own.
+ */
+public final class SagaFixture implements AutoCloseable {
+
+    /** The deployable parts, so tests can stop and start them. */
+    public enum Part { ORDER_COMMANDS, RELAY, SAGA, PAYMENT, INVENTORY, SHIPPING, DEAD_LETTERS }
+
+    public static final Address SEOUL = new Address("1 Sejong-daero", "Seoul", "04524", "KR");
+
+    private final Vertx vertx;
+    private final TestSchema schema;
+    private final TopicNames topics;
+    private final ServiceEndpoints endpoints;
+    private final SagaPolicy policy;
+    private final Map<Part, String> deployments = new EnumMap<>(Part.class);
+    private final OrderCommandClient orders;
+
+    private SagaFixture(SagaPolicy policy) {
+        this.vertx = Vertx.vertx();
+        this.schema = TestSchema.create(vertx, "it_saga");
+        this.topics = new TopicNames("it-" + schema.name() + ".");
+        this.endpoints = TestServices.endpoints();
+        this.policy = policy;
+        this.orders = new OrderCommandClient(vertx.eventBus(), Duration.ofSeconds(20));
+    }
+
+    public static SagaFixture start(SagaPolicy policy) {
+        SagaFixture fixture = new SagaFixture(policy);
+        Await.result(TopicSetup.ensure(fixture.vertx, fixture.endpoints.kafkaBootstrapServers(), fixture.topics.all(), 4, (short) 1));
+        Await.result(DemoData.loadOnce(fixture.schema.pool()));
+        for (Part part : Part.values()) {
+            fixture.deploy(part);
+        }
+        return fixture;
+    }
+
+    public void deploy(Part part) {
+        deployments.put(part, Await.result(vertx.deployVerticle(create(part))));
+    }
+
+    public void undeploy(Part part) {
+        Await.result(vertx.undeploy(deployments.remove(part)));
+    }
+
+    private Deployable create(Part part) {
+        String pg = schema.postgresUri();
+        String name = schema.name();
+        ParticipantVerticle.Settings participant = new ParticipantVerticle.Settings(pg, name, 4, endpoints.redisUri(),
+            endpoints.kafkaBootstrapServers(), 3, Duration.ofMillis(100));
+        return switch (part) {
+            case ORDER_COMMANDS -> new OrderCommandVerticle(new OrderCommandVerticle.Settings(pg, name, 4, topics.orderEvents(), 50));
+            case RELAY -> new OutboxRelayVerticle(new OutboxRelayVerticle.Settings(pg, name, endpoints.kafkaBootstrapServers(), 256,
+                Duration.ofMillis(200), Duration.ofHours(1)));
+            case SAGA -> new OrderSagaVerticle(new OrderSagaVerticle.Settings(topics, pg, name, 4, endpoints.redisUri(),
+                endpoints.kafkaBootstrapServers(), policy, Duration.ofMillis(100), 3, Duration.ofMillis(100), 50));
+            case PAYMENT -> new ParticipantVerticle(new PaymentParticipant(topics), participant);
+            case INVENTORY -> new ParticipantVerticle(new InventoryParticipant(topics), participant);
+            case SHIPPING -> new ParticipantVerticle(new ShippingParticipant(topics, ShippingParticipant.DEFAULT_COUNTRIES), participant);
+            case DEAD_LETTERS -> new DeadLetterVerticle(new DeadLetterVerticle.Settings(pg, name, endpoints.kafkaBootstrapServers()));
+        };
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public TestSchema schema() {
+        return schema;
+    }
+
+    public TopicNames topics() {
+        return topics;
+    }
+
+    public ServiceEndpoints endpoints() {
+        return endpoints;
+    }
+
+    public OrderCommandClient orders() {
+        return orders;
+    }
+
+    public String placeOrder(String customer, Address address, OrderItem... items) {
+        CommandResult placed = Await.result(orders.placeOrder(new OrderCommand.PlaceOrder(null, customer, List.of(items), address, "KRW"),
+            null, "test"));
+        return placed.orderId();
+    }
+
+    public Future<CommandResult> cancel(String orderId) {
+        return orders.execute(orderId, new OrderCommand.CancelOrder("changed my mind"), new MessageMetadata(orderId, "test-cancel"));
+    }
+
+    public Optional<SagaState> saga(String orderId) {
+        return Await.result(new SagaStore().getByOrder(schema.pool(), orderId));
+    }
+
+    /** Waits until the order's saga satisfies {@code done}. */
+    public SagaState awaitSaga(String orderId, Predicate<SagaState> done, Duration timeout) {
+        return awaitValue(() -> saga(orderId).filter(done).orElse(null), timeout, "saga of order " + orderId
+            + " (last seen: " + saga(orderId).map(s -> s.status() + " " + s.steps()).orElse("none") + ")");
+    }
+
+    public SagaState awaitFinished(String orderId) {
+        return awaitSaga(orderId, s -> s.status().isFinished(), Duration.ofSeconds(60));
+    }
+
+    public JsonObject orderRow(String orderId) {
+        Row row = Await.result(schema.pool().preparedQuery("""
+                SELECT max(version) AS version, (array_agg(event_type ORDER BY version DESC))[1] AS last_event
+                FROM events WHERE aggregate_id = $1""").execute(Tuple.of(orderId))).iterator().next();
+        return new JsonObject().put("version", row.getInteger("version")).put("lastEvent", row.getString("last_event"));
+    }
+
+    public BigDecimal balance(String customer) {
+        var rows = Await.result(schema.pool().preparedQuery("SELECT balance FROM payment_accounts WHERE customer_id = $1")
+            .execute(Tuple.of(customer)));
+        return rows.size() == 0 ? null : rows.iterator().next().getBigDecimal(0);
+    }
+
+    public void credit(String customer, String amount) {
+        Await.result(schema.pool().preparedQuery("""
+                INSERT INTO payment_accounts (customer_id, balance, currency) VALUES ($1, $2, 'KRW')
+                ON CONFLICT (customer_id) DO UPDATE SET balance = payment_accounts.balance + EXCLUDED.balance""")
+            .execute(Tuple.of(customer, new BigDecimal(amount))));
+    }
+
+    /** {available, reserved} of a SKU. */
+    public int[] stock(String sku) {
+        Row row = Await.result(schema.pool().preparedQuery("SELECT available, reserved FROM inventory_stock WHERE sku = $1")
+            .execute(Tuple.of(sku))).iterator().next();
+        return new int[] {row.getInteger(0), row.getInteger(1)};
+    }
+
+    public void setStock(String sku, int available) {
+        Await.result(schema.pool().preparedQuery("""
+                INSERT INTO inventory_stock (sku, available, reserved) VALUES ($1, $2, 0)
+                ON CONFLICT (sku) DO UPDATE SET available = EXCLUDED.available, reserved = 0""")
+            .execute(Tuple.of(sku, available)));
+    }
+
+    public static <T> T awaitValue(Supplier<T> probe, Duration timeout, String what) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("not reached within " + timeout + ": " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Part part : List.copyOf(deployments.keySet())) {
+            undeploy(part);
+        }
+        KafkaAdminClient admin = KafkaAdminClient.create(vertx, InfraClients.kafkaAdminConfig(endpoints.kafkaBootstrapServers()));
+        List<String> all = new java.util.ArrayList<>(topics.all());
+        topics.all().forEach(t -> all.add(t + ".DLT"));
+        Await.result(admin.deleteTopics(all).otherwiseEmpty().eventually(admin::close));
+        schema.close();
+        Await.result(vertx.close());
+    }
+}
