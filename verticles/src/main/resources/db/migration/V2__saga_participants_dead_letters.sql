@@ -42,6 +42,7 @@ CREATE TABLE processed_messages (
 CREATE TABLE dead_letters (
     id              UUID        PRIMARY KEY,
     consumer        TEXT        NOT NULL,
+    message_id      UUID,                        -- the envelope's id; null when the record could not be read
     topic           TEXT        NOT NULL,
     partition_no    INT         NOT NULL,
     record_offset   BIGINT      NOT NULL,
@@ -55,6 +56,8 @@ CREATE TABLE dead_letters (
     UNIQUE (consumer, topic, partition_no, record_offset)
 );
 CREATE INDEX dead_letters_recent ON dead_letters (first_failed_at DESC);
+-- A redriven message that fails again updates its letter instead of adding one.
+CREATE UNIQUE INDEX dead_letters_message ON dead_letters (consumer, message_id) WHERE message_id IS NOT NULL;
 
 -- Payment participant.
 CREATE TABLE payment_accounts (

@@ -32,21 +32,29 @@ public final class DeadLetters {
         this.pool = pool;
     }
 
-    /** Sets a record aside; a second failure of the same record (after a redrive) updates its entry. */
-    public Future<UUID> put(String consumer, String topic, int partition, long offset, String key, String value, String error,
-                            int attempts) {
+    /**
+     * Sets a record aside. The same message failing again (after a redrive, or delivered twice)
+     * updates its letter: more attempts, the latest error, no longer redriven.
+     *
+     * @param messageId the envelope's message id, or null when the record could not be read
+     */
+    public Future<UUID> put(String consumer, String messageId, String topic, int partition, long offset, String key, String value,
+                            String error, int attempts) {
         UUID id = UUID.randomUUID();
         Instant now = Instant.now();
+        String conflictTarget = messageId == null
+            ? "(consumer, topic, partition_no, record_offset)"
+            : "(consumer, message_id) WHERE message_id IS NOT NULL";
         return pool.withTransaction(tx -> tx.preparedQuery("""
-                    INSERT INTO dead_letters (id, consumer, topic, partition_no, record_offset, record_key, record_value, error,
-                                              attempts, first_failed_at, last_failed_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-                    ON CONFLICT (consumer, topic, partition_no, record_offset) DO UPDATE
+                    INSERT INTO dead_letters (id, consumer, message_id, topic, partition_no, record_offset, record_key, record_value,
+                                              error, attempts, first_failed_at, last_failed_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+                    ON CONFLICT %s DO UPDATE
                       SET error = EXCLUDED.error, attempts = dead_letters.attempts + EXCLUDED.attempts,
                           last_failed_at = EXCLUDED.last_failed_at, redriven_at = NULL
-                    RETURNING id""")
-                .execute(Tuple.from(new Object[] {id, consumer, topic, partition, offset, key, value, error, attempts,
-                    now.atOffset(ZoneOffset.UTC)}))
+                    RETURNING id""".formatted(conflictTarget))
+                .execute(Tuple.from(new Object[] {id, consumer, messageId == null ? null : UUID.fromString(messageId), topic,
+                    partition, offset, key, value, error, attempts, now.atOffset(ZoneOffset.UTC)}))
                 .compose(rows -> {
                     UUID stored = rows.iterator().next().getUUID("id");
                     JsonObject letter = new JsonObject().put("deadLetterId", stored.toString()).put("consumer", consumer)

@@ -55,6 +55,8 @@ public record Envelope(
     public static Envelope fromJson(String text) {
         try {
             JsonObject json = new JsonObject(text);
+            // Message ids are UUIDs: consumers record them as such, so anything else is unreadable here.
+            java.util.UUID.fromString(json.getString("messageId"));
             return new Envelope(
                 json.getString("messageId"),
                 json.getString("type"),

@@ -180,14 +180,14 @@ public final class ReliableConsumer {
     private Future<Void> deadLetter(Delivery delivery, Throwable failure, int attempts) {
         LOG.warn("consumer {}: setting aside {} {} of order {} after {} attempt(s): {}", settings.name(),
             delivery.envelope().type(), delivery.envelope().messageId(), delivery.key(), attempts, failure.toString());
-        return deadLetters.put(settings.name(), delivery.topic(), delivery.partition(), delivery.offset(), delivery.key(),
-            delivery.value(), describe(failure), attempts).mapEmpty();
+        return deadLetters.put(settings.name(), delivery.envelope().messageId(), delivery.topic(), delivery.partition(),
+            delivery.offset(), delivery.key(), delivery.value(), describe(failure), attempts).mapEmpty();
     }
 
     private Future<Void> deadLetter(KafkaConsumerRecord<String, String> record, String error, int attempts) {
         LOG.warn("consumer {}: setting aside unreadable record {}-{}@{}: {}", settings.name(), record.topic(), record.partition(),
             record.offset(), error);
-        return deadLetters.put(settings.name(), record.topic(), record.partition(), record.offset(), record.key(),
+        return deadLetters.put(settings.name(), null, record.topic(), record.partition(), record.offset(), record.key(),
             record.value() == null ? "" : record.value(), error, attempts).mapEmpty();
     }
 

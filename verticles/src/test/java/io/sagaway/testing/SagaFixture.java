@@ -182,6 +182,80 @@ public final class SagaFixture implements AutoCloseable {
             .execute(Tuple.of(sku, available)));
     }
 
+    /** Whether a part is deployed right now. */
+    public boolean isDeployed(Part part) {
+        return deployments.containsKey(part);
+    }
+
+    /** Every record on this fixture's topics whose key is one of {@code keys}, from the beginning. */
+    public List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> recordsOf(java.util.Set<String> keys) {
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(Map.of(
+                "bootstrap.servers", endpoints.kafkaBootstrapServers(), "enable.auto.commit", "false"),
+            new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.StringDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = new java.util.ArrayList<>();
+            for (String topic : topics.all()) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> found = new java.util.ArrayList<>();
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && Instant.now().isBefore(deadline)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (keys.contains(r.key())) {
+                        found.add(r);
+                    }
+                });
+            }
+            return found;
+        }
+    }
+
+    /** Publishes each record again, as a broker redelivery or a producer retry would. */
+    public void redeliver(List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> records) {
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+                "bootstrap.servers", endpoints.kafkaBootstrapServers()),
+            new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (var r : records) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(r.topic(), null, r.key(), r.value(), r.headers()));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Sends a raw record to one of this fixture's topics. */
+    public void publish(String topic, String key, String value) {
+        redeliver(List.of(new org.apache.kafka.clients.consumer.ConsumerRecord<>(topic, 0, 0, key, value)));
+    }
+
+    /** Waits until every consumer group of this fixture has consumed everything on its topics. */
+    public void awaitNoLag(Duration timeout) {
+        List<String> groups = List.of("order-saga", "payment", "inventory", "shipping").stream().map(topics::consumer).toList();
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", endpoints.kafkaBootstrapServers()))) {
+            awaitValue(() -> {
+                try {
+                    for (String group : groups) {
+                        var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                        var latest = admin.listOffsets(committed.keySet().stream().collect(java.util.stream.Collectors.toMap(
+                            tp -> tp, tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
+                        for (var e : committed.entrySet()) {
+                            if (e.getValue() == null || e.getValue().offset() < latest.get(e.getKey()).offset()) {
+                                return null;
+                            }
+                        }
+                    }
+                    return Boolean.TRUE;
+                } catch (Exception e) {
+                    return null;
+                }
+            }, timeout, "consumer groups caught up");
+        }
+        // Replies written by the last records still have to travel through the outbox once.
+        awaitValue(() -> schema.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0 ? Boolean.TRUE : null,
+            timeout, "outbox drained");
+    }
+
     public static <T> T awaitValue(Supplier<T> probe, Duration timeout, String what) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
