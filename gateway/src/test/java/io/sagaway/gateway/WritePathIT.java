@@ -35,11 +35,12 @@ class WritePathIT {
 
     private static Platform platform;
     private static ServiceEndpoints endpoints;
+    private static String schema;
 
     @BeforeAll
     static void start() throws Exception {
         endpoints = Platform.endpoints(StackResolver.forTests());
-        String schema = "it_platform_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        schema = "it_platform_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -68,6 +69,34 @@ class WritePathIT {
         assertThat(published.version()).isEqualTo(1);
         assertThat(published.correlationId()).isEqualTo("request-1");
         assertThat(published.payload().getString("totalAmount")).isEqualTo("20.00");
+    }
+
+    @Test
+    void withTheDemoDataAnOrderOfAliceShipsThroughTheWholeSaga() throws Exception {
+        OrderCommandClient client = new OrderCommandClient(platform.vertx().eventBus(), Duration.ofSeconds(10));
+        CommandResult placed = client.placeOrder(new OrderCommand.PlaceOrder(null, "alice",
+                    List.of(new OrderItem("SKU-3", 1, new BigDecimal("1000"))), new Address("1 Main", "Seoul", "04524", "KR"), "KRW"),
+                null, "request-2")
+            .toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+
+        Instant deadline = Instant.now().plusSeconds(30);
+        String lastEvent = null;
+        while (Instant.now().isBefore(deadline) && !"OrderShipped".equals(lastEvent)) {
+            lastEvent = lastEventOf(placed.orderId());
+            Thread.sleep(200);
+        }
+        assertThat(lastEvent).isEqualTo("OrderShipped");
+    }
+
+    private static String lastEventOf(String orderId) throws Exception {
+        var pool = io.sagaway.infra.InfraClients.postgres(platform.vertx(), endpoints.postgresUri(), schema, 1);
+        try {
+            var rows = pool.preparedQuery("SELECT event_type FROM events WHERE aggregate_id = $1 ORDER BY version DESC LIMIT 1")
+                .execute(io.vertx.sqlclient.Tuple.of(orderId)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return rows.size() == 0 ? null : rows.iterator().next().getString(0);
+        } finally {
+            pool.close();
+        }
     }
 
     private static Envelope awaitOnTopic(String orderId) {
