@@ -179,16 +179,31 @@ public final class InventoryParticipant implements Participant {
             return ParticipantVerticle.badInput("delta", "delta must be a whole number");
         }
         int delta = number.intValue();
-        return pool.preparedQuery("""
-                INSERT INTO inventory_stock (sku, available, reserved) VALUES ($1, $2, 0)
-                ON CONFLICT (sku) DO UPDATE SET available = inventory_stock.available + EXCLUDED.available, updated_at = now()
-                RETURNING sku, available, reserved""")
-            .execute(Tuple.of(sku, delta))
-            .map(rows -> toJson(rows.iterator().next()))
-            .recover(e -> Future.failedFuture(e instanceof PgException pg && "23514".equals(pg.getSqlState())
-                ? new CommandFailure(ErrorCode.BAD_USER_INPUT, "removing " + Math.abs(delta) + " of " + sku
-                    + " would make its available stock negative", "delta")
-                : e));
+        // Update first: a CHECK on the row an upsert proposes would refuse a negative delta even for an existing SKU.
+        return pool.withTransaction(tx -> tx.preparedQuery("""
+                    UPDATE inventory_stock SET available = available + $2, updated_at = now() WHERE sku = $1
+                    RETURNING sku, available, reserved""")
+                .execute(Tuple.of(sku, delta))
+                .compose(updated -> {
+                    if (updated.size() == 1) {
+                        return Future.succeededFuture(toJson(updated.iterator().next()));
+                    }
+                    if (delta < 0) {
+                        return Future.failedFuture(negative(sku, delta));
+                    }
+                    return tx.preparedQuery("""
+                            INSERT INTO inventory_stock (sku, available, reserved) VALUES ($1, $2, 0)
+                            ON CONFLICT (sku) DO UPDATE SET available = inventory_stock.available + EXCLUDED.available, updated_at = now()
+                            RETURNING sku, available, reserved""")
+                        .execute(Tuple.of(sku, delta))
+                        .map(rows -> toJson(rows.iterator().next()));
+                }))
+            .recover(e -> Future.failedFuture(e instanceof PgException pg && "23514".equals(pg.getSqlState()) ? negative(sku, delta) : e));
+    }
+
+    private static CommandFailure negative(String sku, int delta) {
+        return new CommandFailure(ErrorCode.BAD_USER_INPUT, "removing " + Math.abs(delta) + " of " + sku
+            + " would make its available stock negative", "delta");
     }
 
     private static JsonObject toJson(Row row) {
