@@ -14,6 +14,9 @@ public final class Addresses {
     /** The inventory participant's operator actions and reads (adjust stock, read stock). */
     public static final String INVENTORY_COMMANDS = "inventory.commands";
 
+    /** Published (not sent) by projectors after each indexed document: {kind, id, version, lagMs}. */
+    public static final String PROJECTION_UPDATES = "readmodel.projected";
+
     private Addresses() {
     }
 }

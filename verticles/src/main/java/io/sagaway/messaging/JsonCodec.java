@@ -62,6 +62,16 @@ public final class JsonCodec {
         return path.toString();
     }
 
+    /** A JSON object as plain maps and lists, the form the Elasticsearch client serialises. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> plain(JsonObject json) {
+        try {
+            return MAPPER.readValue(json.encode(), Map.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON", e);
+        }
+    }
+
     public static String encode(Object value) {
         try {
             return MAPPER.writeValueAsString(value);

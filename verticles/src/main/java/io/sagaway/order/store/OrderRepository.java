@@ -131,11 +131,19 @@ public final class OrderRepository {
 
     /** A stored event as the aggregate applies it. */
     public static Order.Recorded toRecorded(StoredEvent stored) {
-        Class<? extends OrderEvent> type = EVENT_TYPES.get(stored.type());
+        return new Order.Recorded(stored.version(), stored.occurredAt(), decode(stored.type(), stored.data()));
+    }
+
+    /** An order event from its type name and data, as stored and as published. */
+    public static OrderEvent decode(String typeName, io.vertx.core.json.JsonObject data) {
+        Class<? extends OrderEvent> type = EVENT_TYPES.get(typeName);
         if (type == null) {
-            throw new IllegalStateException("unknown order event type " + stored.type() + " at " + stored.aggregateId()
-                + " version " + stored.version());
+            throw new IllegalArgumentException("unknown order event type " + typeName);
         }
-        return new Order.Recorded(stored.version(), stored.occurredAt(), JsonCodec.fromJson(stored.data(), type));
+        return JsonCodec.fromJson(data, type);
+    }
+
+    public static boolean isOrderEvent(String typeName) {
+        return EVENT_TYPES.containsKey(typeName);
     }
 }

@@ -1,0 +1,74 @@
+package io.sagaway.readmodel;
+
+import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
+import co.elastic.clients.elasticsearch._types.VersionType;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import io.sagaway.infra.InfraClients;
+import io.sagaway.messaging.JsonCodec;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Version-guarded bulk writes and realtime multi-gets of read-model documents. */
+final class Bulk {
+
+    /** A document to index at a version: Elasticsearch keeps it only if newer than what it holds. */
+    record VersionedDocument(String id, long version, JsonObject source) {
+    }
+
+    private Bulk() {
+    }
+
+    /**
+     * Indexes with external versioning: a document older than (or as old as) the stored one is
+     * refused with 409, which is the point (a duplicate or out-of-order delivery never takes a
+     * document back) and not an error. Any other failure fails the whole call.
+     */
+    static Future<Void> index(ElasticsearchAsyncClient es, Context context, String index, List<VersionedDocument> docs) {
+        if (docs.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        BulkRequest.Builder request = new BulkRequest.Builder();
+        for (VersionedDocument doc : docs) {
+            Map<String, Object> source = JsonCodec.plain(doc.source());
+            request.operations(op -> op.index(i -> i.index(index).id(doc.id()).version(doc.version())
+                .versionType(VersionType.External).document(source)));
+        }
+        BulkRequest built = request.build();
+        return InfraClients.onContext(context, () -> es.bulk(built)).compose(response -> {
+            if (!response.errors()) {
+                return Future.succeededFuture();
+            }
+            Optional<BulkResponseItem> failed = response.items().stream()
+                .filter(item -> item.error() != null && item.status() != 409)
+                .findFirst();
+            return failed.isEmpty() ? Future.succeededFuture()
+                : Future.failedFuture(new IllegalStateException("Elasticsearch refused document " + failed.get().id() + " of "
+                    + index + ": " + failed.get().error().type() + " " + failed.get().error().reason()));
+        });
+    }
+
+    /** The current documents by id (realtime: includes writes not yet refreshed); absent ids are left out. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static Future<Map<String, JsonObject>> get(ElasticsearchAsyncClient es, Context context, String index, List<String> ids) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        return InfraClients.onContext(context, () -> es.mget(m -> m.index(index).ids(ids).realtime(true), Map.class))
+            .map(response -> {
+                Map<String, JsonObject> found = new HashMap<>();
+                response.docs().forEach(item -> {
+                    if (item.isResult() && item.result().found() && item.result().source() != null) {
+                        found.put(item.result().id(), new JsonObject((Map<String, Object>) item.result().source()));
+                    }
+                });
+                return found;
+            });
+    }
+}

@@ -1,0 +1,117 @@
+package io.sagaway.readmodel;
+
+import io.sagaway.infra.InfraClients;
+import io.sagaway.messaging.Envelope;
+import io.sagaway.messaging.JsonCodec;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Feeds a projector whole poll batches (so it can index in bulk) and commits the batch's offsets
+ * only after the projector's writes were acknowledged. When a batch fails (Elasticsearch down),
+ * the consumer rewinds to the batch's start, backs off exponentially, and tries again: it pauses,
+ * and loses nothing. Projectors are idempotent by version, so a retried batch is harmless.
+ */
+public final class ProjectionConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProjectionConsumer.class);
+    private static final long MAX_BACKOFF_MS = 10_000;
+
+    /** Projects one batch; completes once the documents are durable in Elasticsearch. */
+    @FunctionalInterface
+    public interface BatchHandler {
+        Future<Void> project(List<Envelope> batch);
+    }
+
+    private final Vertx vertx;
+    private final String group;
+    private final List<String> topics;
+    private final String bootstrapServers;
+    private final BatchHandler handler;
+    private KafkaConsumer<String, String> consumer;
+    private volatile boolean stopped;
+    private final Promise<Void> ended = Promise.promise();
+    private long backoffMs;
+
+    public ProjectionConsumer(Vertx vertx, String group, List<String> topics, String bootstrapServers, BatchHandler handler) {
+        this.vertx = vertx;
+        this.group = group;
+        this.topics = topics;
+        this.bootstrapServers = bootstrapServers;
+        this.handler = handler;
+    }
+
+    public Future<Void> start() {
+        Map<String, String> config = InfraClients.kafkaConsumerConfig(bootstrapServers, group);
+        config.put("max.poll.records", "1000");
+        consumer = KafkaConsumer.create(vertx, config);
+        return consumer.subscribe(new java.util.HashSet<>(topics)).onSuccess(v -> poll());
+    }
+
+    public Future<Void> stop() {
+        stopped = true;
+        return ended.future().eventually(() -> consumer.close());
+    }
+
+    private void poll() {
+        if (stopped) {
+            ended.tryComplete();
+            return;
+        }
+        consumer.poll(Duration.ofMillis(50)).compose(this::project).onComplete(done -> {
+            if (done.succeeded()) {
+                backoffMs = 0;
+                poll();
+            } else {
+                backoffMs = backoffMs == 0 ? 250 : Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+                LOG.warn("projector {}: batch not projected ({}); rewinding, retrying in {} ms", group, done.cause().toString(), backoffMs);
+                vertx.setTimer(backoffMs, id -> poll());
+            }
+        });
+    }
+
+    private Future<Void> project(KafkaConsumerRecords<String, String> records) {
+        if (records.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        Map<TopicPartition, Long> first = new LinkedHashMap<>();
+        Map<TopicPartition, Long> last = new LinkedHashMap<>();
+        List<Envelope> batch = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            KafkaConsumerRecord<String, String> r = records.recordAt(i);
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            first.putIfAbsent(tp, r.offset());
+            last.put(tp, r.offset());
+            try {
+                batch.add(Envelope.fromJson(r.value()));
+            } catch (JsonCodec.MalformedMessageException e) {
+                LOG.warn("projector {}: skipping unreadable record {}@{}: {}", group, tp, r.offset(), e.getMessage());
+            }
+        }
+        return handler.project(batch)
+            .compose(v -> {
+                Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+                last.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset + 1, "")));
+                return consumer.commit(offsets).<Void>mapEmpty();
+            })
+            .recover(failure -> {
+                List<Future<Void>> rewinds = new ArrayList<>();
+                first.forEach((tp, offset) -> rewinds.add(consumer.seek(tp, offset)));
+                return Future.all(rewinds).transform(v -> Future.failedFuture(failure));
+            });
+    }
+}

@@ -1,0 +1,234 @@
+package io.sagaway.readmodel;
+
+import io.sagaway.eventstore.EventStore;
+import io.sagaway.infra.InfraClients;
+import io.sagaway.messaging.Envelope;
+import io.sagaway.messaging.JsonCodec;
+import io.sagaway.order.domain.Address;
+import io.sagaway.order.domain.OrderEvent;
+import io.sagaway.order.domain.OrderItem;
+import io.sagaway.order.store.OrderRepository;
+import io.sagaway.readmodel.ReadModelQueries.OrderQuery;
+import io.sagaway.readmodel.ReadModelQueries.OrderSort;
+import io.sagaway.testing.Await;
+import io.sagaway.testing.TestSchema;
+import io.sagaway.testing.TestServices;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Projectors and queries against a real Elasticsearch, in indices of the test's own. */
+class ReadModelIT {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private static Vertx vertx;
+    private static Context context;
+    private static TestSchema schema;
+    private static InfraClients.Elasticsearch elasticsearch;
+    private static ReadModelIndices indices;
+    private static OrderProjector orders;
+    private static SagaProjector sagas;
+    private static ReadModelQueries queries;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        context = vertx.getOrCreateContext();
+        schema = TestSchema.create(vertx, "it_read");
+        elasticsearch = InfraClients.elasticsearch(TestServices.endpoints().elasticsearchUrl());
+        indices = new ReadModelIndices(elasticsearch.client(), context, "it-" + schema.name().replace('_', '-') + "-");
+        String ordersIndex = Await.result(indices.ensure(ReadModelIndices.Kind.ORDERS));
+        String sagasIndex = Await.result(indices.ensure(ReadModelIndices.Kind.SAGAS));
+        orders = new OrderProjector(elasticsearch.client(), context,
+            new OrderRepository(schema.pool(), new EventStore(), "unused", 50), () -> Future.succeededFuture(List.of(ordersIndex)), vertx.eventBus());
+        sagas = new SagaProjector(elasticsearch.client(), context, () -> Future.succeededFuture(List.of(sagasIndex)), vertx.eventBus());
+        queries = new ReadModelQueries(elasticsearch.client(), context, indices);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (ReadModelIndices.Kind kind : ReadModelIndices.Kind.values()) {
+            for (String index : Await.result(indices.indicesOf(kind))) {
+                Await.result(indices.delete(index));
+            }
+        }
+        elasticsearch.close();
+        schema.close();
+        Await.result(vertx.close());
+    }
+
+    private static Envelope event(String orderId, int version, Instant at, OrderEvent event) {
+        return new Envelope(UUID.randomUUID().toString(), event.type(), "Order", orderId, version, orderId, orderId, at,
+            JsonCodec.toJson(event));
+    }
+
+    private static OrderEvent.OrderPlaced placed(String orderId, String customer, String sku, int quantity, String price) {
+        List<OrderItem> items = List.of(new OrderItem(sku, quantity, new BigDecimal(price)));
+        return new OrderEvent.OrderPlaced(orderId, customer, items, new Address("1 Main", "Seoul", "04524", "KR"), "KRW",
+            new BigDecimal(price).multiply(BigDecimal.valueOf(quantity)));
+    }
+
+    @Test
+    void duplicateAndOutOfOrderEventsNeverTakeAnOrderDocumentBack() {
+        String id = "o-" + UUID.randomUUID();
+        Envelope v1 = event(id, 1, T0, placed(id, "alice", "SKU-1", 2, "10.00"));
+        Envelope v2 = event(id, 2, T0.plusSeconds(1), new OrderEvent.PaymentReceived("pay-1", new BigDecimal("20.00")));
+        Envelope v3 = event(id, 3, T0.plusSeconds(2), new OrderEvent.StockReserved("res-1"));
+
+        Await.result(orders.project(List.of(v1, v2, v3)));
+        Await.result(orders.project(List.of(v2, v1)));
+        Await.result(orders.project(List.of(v3, v1, v2, v3)));
+        JsonObject doc = Await.result(queries.order(id)).orElseThrow();
+
+        assertThat(doc.getInteger("version")).isEqualTo(3);
+        assertThat(doc.getString("status")).isEqualTo("RESERVED");
+        assertThat(doc.getString("totalAmount")).isEqualTo("20.00");
+        assertThat(doc.getLong("totalMinor")).isEqualTo(2000L);
+    }
+
+    @Test
+    void anOlderSagaVersionNeverReplacesANewerOne() {
+        String sagaId = UUID.randomUUID().toString();
+        JsonObject v5 = sagaPayload(sagaId, "COMPLETED", 5);
+        JsonObject v3 = sagaPayload(sagaId, "RUNNING", 3);
+
+        Await.result(sagas.project(List.of(sagaEvent(v5))));
+        Await.result(sagas.project(List.of(sagaEvent(v3), sagaEvent(v3))));
+
+        JsonObject doc = Await.result(queries.saga(sagaId)).orElseThrow();
+        assertThat(doc.getString("status")).isEqualTo("COMPLETED");
+        assertThat(doc.getInteger("version")).isEqualTo(5);
+    }
+
+    private static JsonObject sagaPayload(String sagaId, String status, int version) {
+        return new JsonObject().put("sagaId", sagaId).put("orderId", "o-" + sagaId).put("status", status).put("version", version)
+            .put("order", new JsonObject().put("customerId", "alice")).put("steps", new io.vertx.core.json.JsonArray())
+            .put("startedAt", T0.toString()).put("updatedAt", T0.plusSeconds(version).toString())
+            .put("timeline", new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "STARTED")));
+    }
+
+    private static Envelope sagaEvent(JsonObject payload) {
+        return new Envelope(UUID.randomUUID().toString(), "SagaUpdated", "Saga", payload.getString("orderId"),
+            payload.getInteger("version"), null, null, Instant.now(), payload);
+    }
+
+    @Test
+    void filtersSortsAndPaginationAreCorrectOverAThousandOrders() {
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        Random random = new Random(7);
+        List<JsonObject> expected = new ArrayList<>();
+        List<Envelope> batch = new ArrayList<>();
+        String[] customers = {"c1-" + tag, "c2-" + tag, "c3-" + tag};
+        for (int i = 0; i < 1000; i++) {
+            String id = String.format("o-%s-%04d", tag, i);
+            String customer = customers[i % 3];
+            String sku = "SKU-" + tag + "-" + (i % 7);
+            int quantity = 1 + random.nextInt(5);
+            String price = (1 + random.nextInt(9000)) + "." + String.format("%02d", random.nextInt(100));
+            Instant at = T0.plusSeconds(i * 60L);
+            batch.add(event(id, 1, at, placed(id, customer, sku, quantity, price)));
+            String status = "PENDING";
+            if (i % 4 == 1) {
+                batch.add(event(id, 2, at.plusSeconds(1), new OrderEvent.OrderFailed("INSUFFICIENT_FUNDS: test")));
+                status = "FAILED";
+            }
+            expected.add(new JsonObject().put("id", id).put("customer", customer).put("sku", sku).put("status", status).put("at", at.toString())
+                .put("total", new BigDecimal(price).multiply(BigDecimal.valueOf(quantity)).toPlainString()));
+            if (batch.size() >= 200) {
+                Await.result(orders.project(batch));
+                batch.clear();
+            }
+        }
+        Await.result(orders.project(batch));
+        Await.result(indices.refresh(ReadModelIndices.Kind.ORDERS));
+
+        // by customer, newest first
+        check(new OrderQuery(customers[1], null, null, null, null, null, null, OrderSort.CREATED_DESC, 37, null),
+            expected, e -> e.getString("customer").equals(customers[1]), Comparator.comparing((JsonObject e) -> e.getString("at")).reversed());
+        // statuses + sku, oldest first
+        check(new OrderQuery(null, List.of("FAILED"), "SKU-" + tag + "-3", null, null, null, null, OrderSort.CREATED_ASC, 5, null),
+            expected, e -> e.getString("status").equals("FAILED") && e.getString("sku").endsWith("-3") && e.getString("customer").endsWith(tag),
+            Comparator.comparing(e -> e.getString("at")));
+        // created range and total range, by total descending
+        Instant from = T0.plusSeconds(100 * 60L);
+        Instant to = T0.plusSeconds(700 * 60L);
+        check(new OrderQuery(null, List.of("PENDING", "FAILED"), null, from, to, new BigDecimal("1000"), new BigDecimal("20000.5"),
+                OrderSort.TOTAL_DESC, 50, null), expected,
+            e -> e.getString("customer").endsWith(tag) && !Instant.parse(e.getString("at")).isBefore(from) && !Instant.parse(e.getString("at")).isAfter(to)
+                && new BigDecimal(e.getString("total")).compareTo(new BigDecimal("1000")) >= 0
+                && new BigDecimal(e.getString("total")).compareTo(new BigDecimal("20000.5")) <= 0,
+            Comparator.comparing((JsonObject e) -> new BigDecimal(e.getString("total"))).reversed().thenComparing(e -> e.getString("id")));
+        // every order of the run, by total ascending, in pages of 100
+        check(new OrderQuery(null, null, null, null, null, null, null, OrderSort.TOTAL_ASC, 100, null), expected,
+            e -> true, Comparator.comparing((JsonObject e) -> new BigDecimal(e.getString("total"))).thenComparing(e -> e.getString("id")),
+            tag);
+    }
+
+    private static void check(OrderQuery query, List<JsonObject> all, Predicate<JsonObject> filter, Comparator<JsonObject> order) {
+        check(query, all, filter, order, null);
+    }
+
+    /** Pages through the query and compares ids, order and total with what the filter and order say. */
+    private static void check(OrderQuery query, List<JsonObject> all, Predicate<JsonObject> filter, Comparator<JsonObject> order,
+                              String onlyTag) {
+        List<String> want = all.stream().filter(filter).sorted(order.thenComparing(e -> e.getString("id"))).map(e -> e.getString("id")).toList();
+        List<String> got = new ArrayList<>();
+        String after = null;
+        long total = -1;
+        Set<String> cursors = new HashSet<>();
+        while (true) {
+            var page = Await.result(queries.orders(new OrderQuery(query.customerId(), query.statuses(), query.sku(), query.createdAfter(),
+                query.createdBefore(), query.minTotal(), query.maxTotal(), query.sort(), query.first(), after)));
+            page.items().forEach(d -> {
+                if (onlyTag == null || d.getString("id").contains(onlyTag)) {
+                    got.add(d.getString("id"));
+                }
+            });
+            if (onlyTag == null) {
+                total = page.totalCount();
+            }
+            assertThat(cursors.add(String.valueOf(page.endCursor()))).isTrue();
+            if (!page.hasNextPage()) {
+                break;
+            }
+            after = page.endCursor();
+        }
+        assertThat(got).containsExactlyElementsOf(want);
+        if (onlyTag == null) {
+            assertThat(total).isEqualTo(want.size());
+        }
+    }
+
+    @Test
+    void aCursorThatIsNotOneIsBadInput() {
+        var failure = Await.failure(queries.orders(new OrderQuery(null, null, null, null, null, null, null, OrderSort.CREATED_DESC, 10, "%%%")));
+        assertThat(((io.sagaway.api.CommandFailure) failure).code()).isEqualTo(io.sagaway.api.ErrorCode.BAD_USER_INPUT);
+    }
+
+    @Test
+    void statsCountOrdersAndSagasByStatus() {
+        String id = "o-" + UUID.randomUUID();
+        Await.result(orders.project(List.of(event(id, 1, T0, placed(id, "zed", "SKU-Z", 1, "1.00")))));
+        Await.result(indices.refresh(ReadModelIndices.Kind.ORDERS));
+        var stats = Await.result(queries.stats());
+        assertThat(stats.ordersByStatus().get("PENDING")).isPositive();
+    }
+}
