@@ -14,6 +14,9 @@ public final class Addresses {
     /** The inventory participant's operator actions and reads (adjust stock, read stock). */
     public static final String INVENTORY_COMMANDS = "inventory.commands";
 
+    /** The read model's operator actions: {@code Rebuild} and {@code RebuildStatus}. */
+    public static final String READ_MODEL_COMMANDS = "readmodel.commands";
+
     /** Published (not sent) by projectors after each indexed document: {kind, id, version, lagMs}. */
     public static final String PROJECTION_UPDATES = "readmodel.projected";
 

@@ -85,9 +85,9 @@ public final class ReadModelQueries {
             .recover(e -> notFound(e) ? Future.succeededFuture(Optional.empty()) : failure(e));
     }
 
+    /** The saga of an order; its id derives from the order's, so this is a realtime get, not a search. */
     public Future<Optional<JsonObject>> sagaForOrder(String orderId) {
-        return sagas(new SagaQuery(null, orderId, null, null, 1, null))
-            .map(page -> page.items().isEmpty() ? Optional.empty() : Optional.of(page.items().get(0)));
+        return saga(io.sagaway.saga.SagaOrchestrator.sagaIdOf(orderId));
     }
 
     public Future<Page> orders(OrderQuery q) {

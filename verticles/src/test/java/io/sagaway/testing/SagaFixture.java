@@ -47,7 +47,10 @@ import java.util.function.Supplier;
 public final class SagaFixture implements AutoCloseable {
 
     /** The deployable parts, so tests can stop and start them. */
-    public enum Part { ORDER_COMMANDS, RELAY, SAGA, PAYMENT, INVENTORY, SHIPPING, DEAD_LETTERS }
+    public enum Part { ORDER_COMMANDS, RELAY, SAGA, PAYMENT, INVENTORY, SHIPPING, DEAD_LETTERS, PROJECTOR, READ_MODEL }
+
+    /** The write side and the saga: what most tests need. */
+    public static final java.util.Set<Part> WRITE_SIDE = java.util.EnumSet.range(Part.ORDER_COMMANDS, Part.DEAD_LETTERS);
 
     public static final Address SEOUL = new Address("1 Sejong-daero", "Seoul", "04524", "KR");
 
@@ -58,6 +61,7 @@ public final class SagaFixture implements AutoCloseable {
     private final SagaPolicy policy;
     private final Map<Part, String> deployments = new EnumMap<>(Part.class);
     private final OrderCommandClient orders;
+    private String elasticsearchUrl;
 
     private SagaFixture(SagaPolicy policy) {
         this.vertx = Vertx.vertx();
@@ -66,16 +70,34 @@ public final class SagaFixture implements AutoCloseable {
         this.endpoints = TestServices.endpoints();
         this.policy = policy;
         this.orders = new OrderCommandClient(vertx.eventBus(), Duration.ofSeconds(20));
+        this.elasticsearchUrl = endpoints.elasticsearchUrl();
     }
 
     public static SagaFixture start(SagaPolicy policy) {
+        return start(policy, WRITE_SIDE, null);
+    }
+
+    /** Deploys {@code parts}; the read side writes to {@code elasticsearchUrl} (null: the shared one). */
+    public static SagaFixture start(SagaPolicy policy, java.util.Set<Part> parts, String elasticsearchUrl) {
         SagaFixture fixture = new SagaFixture(policy);
+        if (elasticsearchUrl != null) {
+            fixture.elasticsearchUrl = elasticsearchUrl;
+        }
         Await.result(TopicSetup.ensure(fixture.vertx, fixture.endpoints.kafkaBootstrapServers(), fixture.topics.all(), 4, (short) 1));
         Await.result(DemoData.loadOnce(fixture.schema.pool()));
-        for (Part part : Part.values()) {
+        for (Part part : parts) {
             fixture.deploy(part);
         }
         return fixture;
+    }
+
+    /** The prefix of this fixture's Elasticsearch indices. */
+    public String indexPrefix() {
+        return "it-" + schema.name().replace('_', '-') + "-";
+    }
+
+    public String elasticsearchUrl() {
+        return elasticsearchUrl;
     }
 
     public void deploy(Part part) {
@@ -101,7 +123,21 @@ public final class SagaFixture implements AutoCloseable {
             case INVENTORY -> new ParticipantVerticle(new InventoryParticipant(topics), participant);
             case SHIPPING -> new ParticipantVerticle(new ShippingParticipant(topics, ShippingParticipant.DEFAULT_COUNTRIES), participant);
             case DEAD_LETTERS -> new DeadLetterVerticle(new DeadLetterVerticle.Settings(pg, name, endpoints.kafkaBootstrapServers()));
+            case PROJECTOR -> new io.sagaway.readmodel.ProjectorVerticle(new io.sagaway.readmodel.ProjectorVerticle.Settings(topics,
+                indexPrefix(), pg, name, elasticsearchUrl, endpoints.kafkaBootstrapServers()));
+            case READ_MODEL -> new io.sagaway.readmodel.ReadModelVerticle(new io.sagaway.readmodel.ReadModelVerticle.Settings(
+                indexPrefix(), pg, name, elasticsearchUrl, topics.orderEvents(), Duration.ofSeconds(1)));
         };
+    }
+
+    private void deleteIndices() {
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(elasticsearchUrl + "/" + indexPrefix() + "*"))
+                .DELETE().build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        } catch (Exception e) {
+            // Elasticsearch may be gone already (an outage test); the indices are the test's own.
+        }
     }
 
     public Vertx vertx() {
@@ -231,7 +267,11 @@ public final class SagaFixture implements AutoCloseable {
 
     /** Waits until every consumer group of this fixture has consumed everything on its topics. */
     public void awaitNoLag(Duration timeout) {
-        List<String> groups = List.of("order-saga", "payment", "inventory", "shipping").stream().map(topics::consumer).toList();
+        List<String> groups = new java.util.ArrayList<>(List.of("order-saga", "payment", "inventory", "shipping"));
+        if (deployments.containsKey(Part.PROJECTOR)) {
+            groups.addAll(List.of("order-projector", "saga-projector"));
+        }
+        groups.replaceAll(topics::consumer);
         try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", endpoints.kafkaBootstrapServers()))) {
             awaitValue(() -> {
                 try {
@@ -284,6 +324,7 @@ public final class SagaFixture implements AutoCloseable {
         List<String> all = new java.util.ArrayList<>(topics.all());
         topics.all().forEach(t -> all.add(t + ".DLT"));
         Await.result(admin.deleteTopics(all).otherwiseEmpty().eventually(admin::close));
+        deleteIndices();
         schema.close();
         Await.result(vertx.close());
     }
