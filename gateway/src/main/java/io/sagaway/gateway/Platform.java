@@ -14,6 +14,8 @@ import io.sagaway.participant.ParticipantVerticle;
 import io.sagaway.participant.inventory.InventoryParticipant;
 import io.sagaway.participant.payment.PaymentParticipant;
 import io.sagaway.participant.shipping.ShippingParticipant;
+import io.sagaway.readmodel.ProjectorVerticle;
+import io.sagaway.readmodel.ReadModelVerticle;
 import io.sagaway.saga.OrderSagaVerticle;
 import io.vertx.sqlclient.Pool;
 import io.sagaway.order.command.OrderCommandVerticle;
@@ -104,12 +106,24 @@ public final class Platform {
                     participantSettings())));
                 case SHIPPING -> deployments.add(vertx.deployVerticle(new ParticipantVerticle(
                     new ShippingParticipant(topics, config.shippingCountries()), participantSettings())));
+                case PROJECTOR -> {
+                    deployments.add(vertx.deployVerticle(new ProjectorVerticle(new ProjectorVerticle.Settings(topics,
+                        config.indexPrefix(), endpoints.postgresUri(), config.postgresSchema(), endpoints.elasticsearchUrl(),
+                        endpoints.kafkaBootstrapServers()))));
+                    deployments.add(vertx.deployVerticle(new ReadModelVerticle(readModelSettings())));
+                }
                 case OUTBOX_RELAY -> deployments.add(vertx.deployVerticle(new OutboxRelayVerticle(
                     new OutboxRelayVerticle.Settings(endpoints.postgresUri(), config.postgresSchema(),
                         endpoints.kafkaBootstrapServers(), config.relayBatchSize(), Duration.ofSeconds(1), Duration.ofHours(1)))));
             }
         }
         return deployments;
+    }
+
+    /** How the read model's operator actions (rebuild) reach their services. */
+    public ReadModelVerticle.Settings readModelSettings() {
+        return new ReadModelVerticle.Settings(config.indexPrefix(), endpoints.postgresUri(), config.postgresSchema(),
+            endpoints.elasticsearchUrl(), topics.orderEvents(), Duration.ofSeconds(2));
     }
 
     private ParticipantVerticle.Settings participantSettings() {

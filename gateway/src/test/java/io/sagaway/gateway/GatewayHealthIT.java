@@ -89,7 +89,8 @@ class GatewayHealthIT {
     }
 
     private static Platform start(ServiceEndpoints services) {
-        PlatformConfig config = PlatformConfig.load(Map.of(), List.of("--port", Integer.toString(freePort())));
+        // Only the gateway role: health and static files need nothing else, and nothing else then touches shared topics.
+        PlatformConfig config = PlatformConfig.load(Map.of(), List.of("--port", Integer.toString(freePort()), "--roles", "gateway"));
         Platform platform = new Platform(config, services);
         platform.start();
         return platform;

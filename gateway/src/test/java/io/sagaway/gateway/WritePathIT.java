@@ -45,8 +45,10 @@ class WritePathIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        platform = new Platform(PlatformConfig.load(Map.of(PlatformConfig.PG_SCHEMA, schema), List.of("--port", Integer.toString(port))),
-            endpoints);
+        // A schema, topics and indices of its own: this platform shares the services with other tests.
+        platform = new Platform(PlatformConfig.load(Map.of(PlatformConfig.PG_SCHEMA, schema,
+            PlatformConfig.TOPIC_PREFIX, schema + ".", PlatformConfig.INDEX_PREFIX, schema.replace('_', '-') + "-"),
+            List.of("--port", Integer.toString(port))), endpoints);
         platform.start();
     }
 
@@ -105,7 +107,7 @@ class WritePathIT {
             "group.id", "it-" + UUID.randomUUID(),
             "auto.offset.reset", "earliest",
             "enable.auto.commit", "false"), new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(Topics.ORDER_EVENTS));
+            consumer.subscribe(List.of(schema + "." + Topics.ORDER_EVENTS));
             Instant deadline = Instant.now().plusSeconds(30);
             List<String> keys = new ArrayList<>();
             while (Instant.now().isBefore(deadline)) {

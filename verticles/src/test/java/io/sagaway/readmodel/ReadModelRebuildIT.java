@@ -72,6 +72,22 @@ class ReadModelRebuildIT {
     }
 
     @Test
+    void theWriteSideCanWaitUntilTheReadModelHoldsAnOrderVersion() {
+        ProjectionWaiter waiter = new ProjectionWaiter(platform.vertx(), queries);
+        String orderId = platform.placeOrder("alice", SagaFixture.SEOUL, new OrderItem("SKU-3", 1, new BigDecimal("10")));
+
+        JsonObject placed = Await.result(waiter.awaitOrder(orderId, 1, Duration.ofSeconds(20)));
+        assertThat(placed.getInteger("version")).isGreaterThanOrEqualTo(1);
+        platform.awaitFinished(orderId);
+        int finalVersion = platform.orderRow(orderId).getInteger("version");
+        JsonObject shipped = Await.result(waiter.awaitOrder(orderId, finalVersion, Duration.ofSeconds(20)));
+        assertThat(shipped.getString("status")).isEqualTo("SHIPPED");
+
+        Throwable never = Await.failure(waiter.awaitOrder(orderId, finalVersion + 5, Duration.ofMillis(600)));
+        assertThat(((io.sagaway.api.CommandFailure) never).code()).isEqualTo(io.sagaway.api.ErrorCode.UNAVAILABLE);
+    }
+
+    @Test
     void aRebuildWhileOrdersAndQueriesRunLosesNoQueryAndEndsEqualToTheEventStore() throws Exception {
         List<String> orders = new ArrayList<>();
         for (int i = 0; i < 40; i++) {

@@ -29,6 +29,7 @@ import java.util.Set;
  * @param snapshotEvery        SAGAWAY_SNAPSHOT_EVERY, default 50: events between order snapshots
  * @param relayBatchSize       SAGAWAY_RELAY_BATCH_SIZE, default 256: outbox rows per relay transaction
  * @param topicPrefix          SAGAWAY_TOPIC_PREFIX, default none: prefix of every topic and consumer group
+ * @param indexPrefix          SAGAWAY_INDEX_PREFIX, default none: prefix of every Elasticsearch alias and index
  * @param shippingCountries    SAGAWAY_SHIPPING_COUNTRIES, default KR,US,JP,DE,GB,FR
  * @param demoData             SAGAWAY_DEMO_DATA, default true: load demo stock and accounts at the first start
  * @param sagaPolicy           SAGAWAY_SAGA_STEP_TIMEOUT_MS (10000), SAGAWAY_SAGA_MAX_ATTEMPTS (3),
@@ -48,6 +49,7 @@ public record PlatformConfig(
     int snapshotEvery,
     int relayBatchSize,
     String topicPrefix,
+    String indexPrefix,
     java.util.Set<String> shippingCountries,
     boolean demoData,
     io.sagaway.saga.domain.SagaPolicy sagaPolicy
@@ -65,6 +67,7 @@ public record PlatformConfig(
     public static final String SNAPSHOT_EVERY = "SAGAWAY_SNAPSHOT_EVERY";
     public static final String RELAY_BATCH_SIZE = "SAGAWAY_RELAY_BATCH_SIZE";
     public static final String TOPIC_PREFIX = "SAGAWAY_TOPIC_PREFIX";
+    public static final String INDEX_PREFIX = "SAGAWAY_INDEX_PREFIX";
     public static final String SHIPPING_COUNTRIES = "SAGAWAY_SHIPPING_COUNTRIES";
     public static final String DEMO_DATA = "SAGAWAY_DEMO_DATA";
     public static final String SAGA_STEP_TIMEOUT_MS = "SAGAWAY_SAGA_STEP_TIMEOUT_MS";
@@ -101,6 +104,7 @@ public record PlatformConfig(
             intBetween(SNAPSHOT_EVERY, settings.getOrDefault(SNAPSHOT_EVERY, "50"), 1, 1_000_000),
             intBetween(RELAY_BATCH_SIZE, settings.getOrDefault(RELAY_BATCH_SIZE, "256"), 1, 10_000),
             topicPrefix(settings.getOrDefault(TOPIC_PREFIX, "")),
+            indexPrefix(settings.getOrDefault(INDEX_PREFIX, "")),
             countries(settings.getOrDefault(SHIPPING_COUNTRIES, "KR,US,JP,DE,GB,FR")),
             bool(DEMO_DATA, settings.getOrDefault(DEMO_DATA, "true")),
             sagaPolicy(settings));
@@ -126,6 +130,13 @@ public record PlatformConfig(
     private static String topicPrefix(String raw) {
         if (!raw.matches("[A-Za-z0-9._-]{0,100}")) {
             throw new ConfigException(TOPIC_PREFIX + "='" + raw + "' may hold only letters, digits, '.', '_' and '-'");
+        }
+        return raw;
+    }
+
+    private static String indexPrefix(String raw) {
+        if (!raw.matches("[a-z0-9._-]{0,100}")) {
+            throw new ConfigException(INDEX_PREFIX + "='" + raw + "' may hold only lower-case letters, digits, '.', '_' and '-'");
         }
         return raw;
     }

@@ -21,7 +21,9 @@ public enum Role {
     /** The inventory participant: stock, reservations and releases. */
     INVENTORY,
     /** The shipping participant: shipments and tracking numbers. */
-    SHIPPING;
+    SHIPPING,
+    /** The read side: projectors into Elasticsearch, and read-model rebuilds. */
+    PROJECTOR;
 
     /** Whether the role writes to PostgreSQL, and so needs the schema migrated first. */
     public boolean usesPostgres() {
