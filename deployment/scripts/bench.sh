@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Runs a benchmark and prints its figures. Services not configured with SAGAWAY_*_URL come from
 # the local stack (started and stopped here when not already running).
-#   deployment/scripts/bench.sh write-path [--seconds N] [--lanes N]
+#   deployment/scripts/bench.sh write-path [--seconds N] [--lanes N] [--relay-batch N] [--no-notify]
+#   deployment/scripts/bench.sh read-model [--orders N]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deployment/scripts/common.sh
 
 case "${1:-}" in
   write-path) main=io.sagaway.bench.WritePathBenchmark ;;
-  *) die "usage: deployment/scripts/bench.sh write-path [--seconds N] [--lanes N]" ;;
+  read-model) main=io.sagaway.bench.ReadModelBenchmark ;;
+  *) die "usage: deployment/scripts/bench.sh write-path|read-model [options]" ;;
 esac
 shift
 ensure_prerequisites
