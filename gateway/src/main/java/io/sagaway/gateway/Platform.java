@@ -2,7 +2,9 @@ package io.sagaway.gateway;
 
 import io.sagaway.gateway.config.PlatformConfig;
 import io.sagaway.gateway.config.Role;
+import io.sagaway.gateway.auth.AuthService;
 import io.sagaway.gateway.http.HttpGatewayVerticle;
+import io.sagaway.graphql.SagawayGraphQL;
 import io.sagaway.infra.Migrations;
 import io.sagaway.infra.ServiceEndpoints;
 import io.sagaway.infra.InfraClients;
@@ -86,7 +88,7 @@ public final class Platform {
         for (Role role : config.roles()) {
             switch (role) {
                 case GATEWAY -> {
-                    gateway = new HttpGatewayVerticle(config.httpPort(), endpoints, config.postgresPoolSize());
+                    gateway = new HttpGatewayVerticle(gatewaySettings());
                     deployments.add(vertx.deployVerticle(gateway));
                 }
                 case ORDER_COMMANDS -> deployments.add(vertx.deployVerticle(new OrderCommandVerticle(
@@ -118,6 +120,22 @@ public final class Platform {
             }
         }
         return deployments;
+    }
+
+    private HttpGatewayVerticle.Settings gatewaySettings() {
+        String secret = config.jwtSecret();
+        if (secret.isEmpty()) {
+            secret = java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID();
+            LOG.warn("No {} set: tokens are signed with a random key and die with this process; set one shared by all gateways",
+                PlatformConfig.JWT_SECRET);
+        }
+        if (config.developmentUsers()) {
+            LOG.warn("The built-in token issuer serves the DEVELOPMENT users admin/admin, alice/alice and bob/bob: set {} for anything else",
+                PlatformConfig.AUTH_USERS);
+        }
+        return new HttpGatewayVerticle.Settings(config.httpPort(), endpoints, config.postgresPoolSize(), config.postgresSchema(), topics,
+            config.indexPrefix(), new AuthService(vertx, secret, config.authUsers(), Duration.ofHours(8)), config.maxRequestBytes(),
+            new SagawayGraphQL.Limits(config.maxQueryDepth(), config.maxQueryComplexity()), Duration.ofMillis(config.waitTimeoutMs()));
     }
 
     /** How the read model's operator actions (rebuild) reach their services. */

@@ -11,8 +11,13 @@ import io.vertx.sqlclient.Pool;
 public record Backends(Pool postgres, Redis redis, KafkaAdminClient kafkaAdmin, InfraClients.Elasticsearch elasticsearch) {
 
     public static Backends connect(Vertx vertx, ServiceEndpoints endpoints, int postgresPoolSize) {
+        return connect(vertx, endpoints, postgresPoolSize, null);
+    }
+
+    /** With the pool working in {@code schema} (null: the server's default). */
+    public static Backends connect(Vertx vertx, ServiceEndpoints endpoints, int postgresPoolSize, String schema) {
         return new Backends(
-            InfraClients.postgres(vertx, endpoints.postgresUri(), postgresPoolSize),
+            InfraClients.postgres(vertx, endpoints.postgresUri(), schema, postgresPoolSize),
             InfraClients.redis(vertx, endpoints.redisUri()),
             KafkaAdminClient.create(vertx, InfraClients.kafkaAdminConfig(endpoints.kafkaBootstrapServers())),
             InfraClients.elasticsearch(endpoints.elasticsearchUrl()));

@@ -90,6 +90,19 @@ public final class ReadModelQueries {
         return saga(io.sagaway.saga.SagaOrchestrator.sagaIdOf(orderId));
     }
 
+    /** The sagas of several orders in one request (for batching), by order id; orders without a saga are left out. */
+    public Future<Map<String, JsonObject>> sagasForOrders(List<String> orderIds) {
+        Map<String, String> orderBySaga = new LinkedHashMap<>();
+        orderIds.forEach(o -> orderBySaga.put(io.sagaway.saga.SagaOrchestrator.sagaIdOf(o), o));
+        return Bulk.get(es, context, indices.alias(ReadModelIndices.Kind.SAGAS), new ArrayList<>(orderBySaga.keySet()))
+            .map(found -> {
+                Map<String, JsonObject> byOrder = new LinkedHashMap<>();
+                found.forEach((sagaId, doc) -> byOrder.put(orderBySaga.get(sagaId), doc));
+                return byOrder;
+            })
+            .recover(e -> notFound(e) ? Future.succeededFuture(Map.of()) : failure(e));
+    }
+
     public Future<Page> orders(OrderQuery q) {
         List<Query> filters = new ArrayList<>();
         term(filters, "customerId", q.customerId());

@@ -32,6 +32,7 @@ import java.util.List;
 public final class OrderSagaVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderSagaVerticle.class);
+    private static final Duration FAILED_TIMER_RETRY = Duration.ofSeconds(30);
 
     public record Settings(TopicNames topics, String postgresUri, String schema, int poolSize, String redisUri,
                            String kafkaBootstrapServers, SagaPolicy policy, Duration sweepInterval, int maxAttempts,
@@ -88,8 +89,11 @@ public final class OrderSagaVerticle extends VerticleBase {
                 Future<Void> chain = Future.succeededFuture();
                 for (String id : ids) {
                     chain = chain.compose(v -> orchestrator.tick(id).recover(e -> {
-                        LOG.warn("timers of saga {} could not fire: {}", id, e.toString());
-                        return Future.succeededFuture();
+                        // Do not spin on a saga whose timers keep failing: look again in a while.
+                        LOG.warn("timers of saga {} could not fire ({}); retrying in {} s", id, e.toString(), FAILED_TIMER_RETRY.toSeconds());
+                        return pool.preparedQuery("UPDATE sagas SET next_wakeup_at = now() + make_interval(secs => $2) WHERE saga_id = $1")
+                            .execute(io.vertx.sqlclient.Tuple.of(id, (double) FAILED_TIMER_RETRY.toSeconds())).<Void>mapEmpty()
+                            .otherwiseEmpty();
                     }));
                 }
                 return chain;

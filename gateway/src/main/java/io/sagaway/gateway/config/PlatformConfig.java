@@ -34,6 +34,12 @@ import java.util.Set;
  * @param demoData             SAGAWAY_DEMO_DATA, default true: load demo stock and accounts at the first start
  * @param sagaPolicy           SAGAWAY_SAGA_STEP_TIMEOUT_MS (10000), SAGAWAY_SAGA_MAX_ATTEMPTS (3),
  *                             SAGAWAY_SAGA_BACKOFF_MS (500), SAGAWAY_SAGA_FLAG_AFTER (5)
+ * @param jwtSecret            SAGAWAY_JWT_SECRET: the HS256 key of tokens; empty means a random one per start
+ * @param authUsers            SAGAWAY_AUTH_USERS: {@code name:password:role[+role][:customerId],...}; empty means the development users
+ * @param maxRequestBytes      SAGAWAY_MAX_REQUEST_BYTES, default 65536
+ * @param maxQueryDepth        SAGAWAY_GRAPHQL_MAX_DEPTH, default 12
+ * @param maxQueryComplexity   SAGAWAY_GRAPHQL_MAX_COMPLEXITY, default 500
+ * @param waitTimeoutMs        SAGAWAY_WAIT_TIMEOUT_MS, default 30000: how long placeOrder may wait for PROJECTED or COMPLETED
  */
 public record PlatformConfig(
     int httpPort,
@@ -52,7 +58,13 @@ public record PlatformConfig(
     String indexPrefix,
     java.util.Set<String> shippingCountries,
     boolean demoData,
-    io.sagaway.saga.domain.SagaPolicy sagaPolicy
+    io.sagaway.saga.domain.SagaPolicy sagaPolicy,
+    String jwtSecret,
+    List<io.sagaway.gateway.auth.AuthService.User> authUsers,
+    long maxRequestBytes,
+    int maxQueryDepth,
+    int maxQueryComplexity,
+    int waitTimeoutMs
 ) {
     public static final String HTTP_PORT = "SAGAWAY_HTTP_PORT";
     public static final String ROLES = "SAGAWAY_ROLES";
@@ -74,6 +86,12 @@ public record PlatformConfig(
     public static final String SAGA_MAX_ATTEMPTS = "SAGAWAY_SAGA_MAX_ATTEMPTS";
     public static final String SAGA_BACKOFF_MS = "SAGAWAY_SAGA_BACKOFF_MS";
     public static final String SAGA_FLAG_AFTER = "SAGAWAY_SAGA_FLAG_AFTER";
+    public static final String JWT_SECRET = "SAGAWAY_JWT_SECRET";
+    public static final String AUTH_USERS = "SAGAWAY_AUTH_USERS";
+    public static final String MAX_REQUEST_BYTES = "SAGAWAY_MAX_REQUEST_BYTES";
+    public static final String GRAPHQL_MAX_DEPTH = "SAGAWAY_GRAPHQL_MAX_DEPTH";
+    public static final String GRAPHQL_MAX_COMPLEXITY = "SAGAWAY_GRAPHQL_MAX_COMPLEXITY";
+    public static final String WAIT_TIMEOUT_MS = "SAGAWAY_WAIT_TIMEOUT_MS";
 
     private static final java.util.regex.Pattern SCHEMA = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -107,7 +125,13 @@ public record PlatformConfig(
             indexPrefix(settings.getOrDefault(INDEX_PREFIX, "")),
             countries(settings.getOrDefault(SHIPPING_COUNTRIES, "KR,US,JP,DE,GB,FR")),
             bool(DEMO_DATA, settings.getOrDefault(DEMO_DATA, "true")),
-            sagaPolicy(settings));
+            sagaPolicy(settings),
+            settings.getOrDefault(JWT_SECRET, ""),
+            users(settings.getOrDefault(AUTH_USERS, "")),
+            intBetween(MAX_REQUEST_BYTES, settings.getOrDefault(MAX_REQUEST_BYTES, "65536"), 1024, 100_000_000),
+            intBetween(GRAPHQL_MAX_DEPTH, settings.getOrDefault(GRAPHQL_MAX_DEPTH, "12"), 2, 100),
+            intBetween(GRAPHQL_MAX_COMPLEXITY, settings.getOrDefault(GRAPHQL_MAX_COMPLEXITY, "500"), 10, 100_000),
+            intBetween(WAIT_TIMEOUT_MS, settings.getOrDefault(WAIT_TIMEOUT_MS, "30000"), 100, 600_000));
     }
 
     /** Whether any service must come from the local stack. */
@@ -132,6 +156,33 @@ public record PlatformConfig(
             throw new ConfigException(TOPIC_PREFIX + "='" + raw + "' may hold only letters, digits, '.', '_' and '-'");
         }
         return raw;
+    }
+
+    /** Whether the built-in issuer serves the development users (the server then warns at start-up). */
+    public boolean developmentUsers() {
+        return authUsers.equals(io.sagaway.gateway.auth.AuthService.DEVELOPMENT_USERS);
+    }
+
+    private static List<io.sagaway.gateway.auth.AuthService.User> users(String raw) {
+        if (raw.isBlank()) {
+            return io.sagaway.gateway.auth.AuthService.DEVELOPMENT_USERS;
+        }
+        List<io.sagaway.gateway.auth.AuthService.User> users = new java.util.ArrayList<>();
+        for (String entry : raw.split(",")) {
+            String[] parts = entry.trim().split(":");
+            if (parts.length < 3 || parts.length > 4 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new ConfigException(AUTH_USERS + ": '" + entry.trim() + "' is not name:password:role[+role][:customerId]");
+            }
+            java.util.Set<String> roles = java.util.Set.of(parts[2].split("\\+"));
+            if (!java.util.Set.of("operator", "customer").containsAll(roles)) {
+                throw new ConfigException(AUTH_USERS + ": roles of '" + parts[0] + "' must be operator and/or customer");
+            }
+            if (roles.contains("customer") && parts.length < 4) {
+                throw new ConfigException(AUTH_USERS + ": customer '" + parts[0] + "' needs a customerId");
+            }
+            users.add(new io.sagaway.gateway.auth.AuthService.User(parts[0], parts[1], roles, parts.length == 4 ? parts[3] : null));
+        }
+        return List.copyOf(users);
     }
 
     private static String indexPrefix(String raw) {

@@ -1,56 +1,135 @@
 package io.sagaway.gateway.http;
 
+import io.sagaway.api.CommandFailure;
+import io.sagaway.api.ErrorCode;
+import io.sagaway.eventstore.EventStore;
+import io.sagaway.gateway.auth.AuthService;
 import io.sagaway.gateway.health.ReadinessChecks;
+import io.sagaway.graphql.Caller;
+import io.sagaway.graphql.PlatformApi;
+import io.sagaway.graphql.SagawayGraphQL;
 import io.sagaway.infra.Backends;
+import io.sagaway.infra.InfraClients;
 import io.sagaway.infra.ServiceEndpoints;
+import io.sagaway.messaging.TopicNames;
+import io.sagaway.order.command.OrderCommandClient;
+import io.sagaway.order.store.OrderRepository;
+import io.sagaway.readmodel.ProjectionWaiter;
+import io.sagaway.readmodel.ReadModelIndices;
+import io.sagaway.readmodel.ReadModelQueries;
+import io.sagaway.saga.SagaStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.graphql.GraphQLHandler;
+import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
+import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
+import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one HTTP port of the platform: health, and the admin UI's static files at {@code /admin/}. */
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The one HTTP port of the platform: GraphQL over HTTP and WebSocket ({@code graphql-transport-ws})
+ * on {@code /graphql}, GraphiQL, the built-in token issuer, health, and the admin UI.
+ */
 public final class HttpGatewayVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpGatewayVerticle.class);
     /** Where the admin-ui module puts its build on the classpath. */
     private static final String ADMIN_UI_RESOURCES = "admin-ui";
+    private static final String CALLER = "sagaway.caller";
 
-    private final int port;
-    private final ServiceEndpoints endpoints;
-    private final int postgresPoolSize;
+    /** Everything the gateway needs to know. */
+    public record Settings(int port, ServiceEndpoints endpoints, int postgresPoolSize, String postgresSchema, TopicNames topics,
+                           String indexPrefix, AuthService auth, long maxRequestBytes, SagawayGraphQL.Limits limits,
+                           Duration waitTimeout) {
+    }
+
+    private final Settings settings;
     private Backends backends;
     private HttpServer server;
 
-    public HttpGatewayVerticle(int port, ServiceEndpoints endpoints, int postgresPoolSize) {
-        this.port = port;
-        this.endpoints = endpoints;
-        this.postgresPoolSize = postgresPoolSize;
+    public HttpGatewayVerticle(Settings settings) {
+        this.settings = settings;
     }
 
     @Override
     public Future<?> start() {
-        backends = Backends.connect(vertx, endpoints, postgresPoolSize);
-        return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0").setCompressionSupported(true))
+        backends = Backends.connect(vertx, settings.endpoints(), settings.postgresPoolSize(), settings.postgresSchema());
+        return vertx.createHttpServer(new HttpServerOptions().setPort(settings.port()).setHost("0.0.0.0")
+                .setCompressionSupported(true).addWebSocketSubProtocol("graphql-transport-ws"))
             .requestHandler(router())
             .listen()
             .onSuccess(s -> {
                 server = s;
-                LOG.info("HTTP gateway listening on http://localhost:{}/ (admin UI at /admin/, readiness at /health/ready)",
+                LOG.info("HTTP gateway listening on http://localhost:{}/ (GraphQL at /graphql, GraphiQL at /graphiql/, admin UI at /admin/)",
                     s.actualPort());
             });
     }
 
     private Router router() {
+        var context = vertx.getOrCreateContext();
+        var es = backends.elasticsearch().client();
+        ReadModelQueries queries = new ReadModelQueries(es, context, new ReadModelIndices(es, context, settings.indexPrefix()));
+        PlatformApi api = new PlatformApi(queries, new ProjectionWaiter(vertx, queries),
+            new OrderRepository(backends.postgres(), new EventStore(), settings.topics().orderEvents(), Integer.MAX_VALUE),
+            new SagaStore(), backends.postgres(), new OrderCommandClient(vertx.eventBus(), Duration.ofSeconds(15)), vertx.eventBus(),
+            settings.waitTimeout());
+        SagawayGraphQL graphQL = new SagawayGraphQL(api, settings.limits());
+
         Router router = Router.router(vertx);
         // Live means the event loop answers; it checks no dependency, so a backend outage never restarts us.
         router.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ReadinessChecks.create(vertx, backends)));
+
+        router.post("/auth/token").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::issueToken);
+
+        GraphQLWSHandler ws = GraphQLWSHandler.builder(graphQL.graphQL())
+            .onConnectionInit(init -> {
+                Object params = init.message().message().getValue("payload");
+                String header = params instanceof JsonObject p ? p.getString("Authorization", p.getString("authorization")) : null;
+                settings.auth().authenticate(header).onComplete(caller -> {
+                    WsCallers.put(init.message().socket(), caller);
+                    init.complete();
+                }, init::fail);
+            })
+            .beforeExecute(b -> b.builder()
+                .graphQLContext(Map.of(SagawayGraphQL.callerKey(), WsCallers.of(b.context().socket())))
+                .dataLoaderRegistry(graphQL.dataLoaders()))
+            .onSocketEnd(WsCallers::remove)
+            .build();
+        GraphQLHandler http = GraphQLHandler.builder(graphQL.graphQL())
+            .beforeExecute(b -> b.builder()
+                .graphQLContext(Map.of(SagawayGraphQL.callerKey(), b.context().<Caller>get(CALLER)))
+                .dataLoaderRegistry(graphQL.dataLoaders()))
+            .build();
+        router.route("/graphql").handler(ws);
+        // Size first, in a route of its own: Vert.x Web wants the body handler first in the route that reads the body.
+        router.route("/graphql").handler(this::limitSize);
+        router.route("/graphql").handler(BodyHandler.create().setBodyLimit(settings.maxRequestBytes()))
+            .handler(this::authenticate).handler(http);
+
+        router.get("/graphiql").handler(rc -> {
+            if (rc.request().path().endsWith("/")) {
+                rc.next();
+            } else {
+                rc.redirect("/graphiql/");
+            }
+        });
+        router.route("/graphiql/*").subRouter(GraphiQLHandler.create(vertx, new GraphiQLHandlerOptions().setEnabled(true)
+            .setGraphQLUri("/graphql").setGraphQLWSEnabled(true).setGraphWSQLUri("/graphql")).router());
         router.get("/").handler(rc -> rc.redirect("/admin/"));
         // "/admin" also matches "/admin/" in Vert.x Web, so redirect only the form without the slash.
         router.get("/admin").handler(rc -> {
@@ -64,6 +143,58 @@ public final class HttpGatewayVerticle extends VerticleBase {
         return router;
     }
 
+    private void issueToken(RoutingContext rc) {
+        JsonObject body;
+        try {
+            body = rc.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        if (body == null || body.getString("username") == null || body.getString("password") == null) {
+            rc.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(new JsonObject().put("error", "send {\"username\": \"...\", \"password\": \"...\"}").encode());
+            return;
+        }
+        settings.auth().issue(body.getString("username"), body.getString("password")).ifPresentOrElse(
+            token -> rc.json(new JsonObject().put("token", token).put("expiresIn", settings.auth().tokenLifetimeSeconds())),
+            () -> rc.response().setStatusCode(401).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(new JsonObject().put("error", "unknown user or wrong password").encode()));
+    }
+
+    /** Refuses a body over the limit with BAD_USER_INPUT before anything reads it. */
+    private void limitSize(RoutingContext rc) {
+        String length = rc.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        String query = rc.request().getParam("query");
+        long size = length == null ? 0 : parseLong(length);
+        if (size > settings.maxRequestBytes() || (query != null && query.length() > settings.maxRequestBytes())) {
+            error(rc, 413, ErrorCode.BAD_USER_INPUT, "the request is larger than " + settings.maxRequestBytes() + " bytes");
+            return;
+        }
+        rc.next();
+    }
+
+    private void authenticate(RoutingContext rc) {
+        settings.auth().authenticate(rc.request().getHeader(HttpHeaders.AUTHORIZATION)).onComplete(caller -> {
+            rc.put(CALLER, caller);
+            rc.next();
+        }, failure -> error(rc, 401, ErrorCode.UNAUTHENTICATED, failure instanceof CommandFailure f ? f.getMessage() : "unauthenticated"));
+    }
+
+    /** A GraphQL-shaped error response, for refusals made before GraphQL runs. */
+    private static void error(RoutingContext rc, int status, ErrorCode code, String message) {
+        JsonObject body = new JsonObject().put("errors", new JsonArray().add(new JsonObject().put("message", message)
+            .put("extensions", new JsonObject().put("code", code.name()))));
+        rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    }
+
+    private static long parseLong(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     @Override
     public Future<?> stop() {
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
@@ -73,5 +204,22 @@ public final class HttpGatewayVerticle extends VerticleBase {
     /** The port actually bound, useful when configured as 0. */
     public int actualPort() {
         return server == null ? -1 : server.actualPort();
+    }
+
+    /** Callers of WebSocket connections, set at connection_init. */
+    private static final class WsCallers {
+        private static final Map<io.vertx.core.http.ServerWebSocket, Caller> CALLERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+        static void put(io.vertx.core.http.ServerWebSocket socket, Caller caller) {
+            CALLERS.put(socket, caller);
+        }
+
+        static Caller of(io.vertx.core.http.ServerWebSocket socket) {
+            return CALLERS.get(socket);
+        }
+
+        static void remove(io.vertx.core.http.ServerWebSocket socket) {
+            CALLERS.remove(socket);
+        }
     }
 }

@@ -1,0 +1,92 @@
+package io.sagaway.gateway.auth;
+
+import io.sagaway.api.CommandFailure;
+import io.sagaway.api.ErrorCode;
+import io.sagaway.graphql.Caller;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Verifies bearer tokens (JWT, HS256) and, as the built-in issuer, signs tokens for configured
+ * users. A token carries {@code sub}, {@code roles} and, for customers, {@code customerId}.
+ */
+public final class AuthService {
+
+    /** A user of the built-in issuer. */
+    public record User(String username, String password, Set<String> roles, String customerId) {
+    }
+
+    /** The development users: admin (operator), alice and bob (customers). */
+    public static final List<User> DEVELOPMENT_USERS = List.of(
+        new User("admin", "admin", Set.of(Caller.OPERATOR), null),
+        new User("alice", "alice", Set.of(Caller.CUSTOMER), "alice"),
+        new User("bob", "bob", Set.of(Caller.CUSTOMER), "bob"));
+
+    private final JWTAuth jwt;
+    private final List<User> users;
+    private final Duration tokenLifetime;
+
+    public AuthService(Vertx vertx, String secret, List<User> users, Duration tokenLifetime) {
+        this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+            .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+        this.users = List.copyOf(users);
+        this.tokenLifetime = tokenLifetime;
+    }
+
+    /** The caller of an {@code Authorization} header value; fails with UNAUTHENTICATED. */
+    public Future<Caller> authenticate(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() <= 7) {
+            return Future.failedFuture(new CommandFailure(ErrorCode.UNAUTHENTICATED, "send Authorization: Bearer <token> (POST /auth/token issues one)"));
+        }
+        return jwt.authenticate(new TokenCredentials(authorization.substring(7).trim()))
+            .map(user -> {
+                JsonObject claims = user.principal();
+                Set<String> roles = new HashSet<>();
+                Object raw = claims.getValue("roles");
+                if (raw instanceof JsonArray array) {
+                    array.forEach(r -> roles.add(String.valueOf(r)));
+                } else if (raw instanceof String role) {
+                    roles.add(role);
+                }
+                return new Caller(claims.getString("sub"), roles, claims.getString("customerId"));
+            })
+            .recover(e -> Future.failedFuture(new CommandFailure(ErrorCode.UNAUTHENTICATED, "the token is invalid or expired")));
+    }
+
+    /** A token for a user of the built-in issuer, if the credentials match. */
+    public Optional<String> issue(String username, String password) {
+        return users.stream()
+            .filter(u -> u.username().equals(username) && constantTimeEquals(u.password(), password))
+            .findFirst()
+            .map(u -> {
+                JsonObject claims = new JsonObject().put("sub", u.username()).put("roles", new JsonArray(List.copyOf(u.roles())));
+                if (u.customerId() != null) {
+                    claims.put("customerId", u.customerId());
+                }
+                return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds((int) tokenLifetime.toSeconds()));
+            });
+    }
+
+    public long tokenLifetimeSeconds() {
+        return tokenLifetime.toSeconds();
+    }
+
+    private static boolean constantTimeEquals(String expected, String given) {
+        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,65 @@
+package io.sagaway.graphql;
+
+import graphql.GraphQL;
+import graphql.analysis.MaxQueryComplexityInstrumentation;
+import graphql.analysis.MaxQueryDepthInstrumentation;
+import graphql.execution.instrumentation.ChainedInstrumentation;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.idl.RuntimeWiring;
+import graphql.schema.idl.SchemaGenerator;
+import org.dataloader.DataLoaderFactory;
+import org.dataloader.DataLoaderRegistry;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The served GraphQL API: {@link ServedSchema} with the platform's resolvers, scalars, coded
+ * errors, and depth and complexity limits (refused with BAD_USER_INPUT before execution).
+ */
+public final class SagawayGraphQL {
+
+    /** @param maxDepth deepest allowed selection; @param maxComplexity most fields allowed in one operation */
+    public record Limits(int maxDepth, int maxComplexity) {
+        public static final Limits DEFAULT = new Limits(12, 500);
+    }
+
+    private final Resolvers resolvers;
+    private final GraphQL graphQL;
+
+    public SagawayGraphQL(PlatformApi api, Limits limits) {
+        this.resolvers = new Resolvers(api);
+        RuntimeWiring.Builder wiring = RuntimeWiring.newRuntimeWiring();
+        Scalars.ALL.forEach(wiring::scalar);
+        GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(ServedSchema.registry(), resolvers.wire(wiring).build());
+        this.graphQL = GraphQL.newGraphQL(schema)
+            .defaultDataFetcherExceptionHandler(new ErrorHandling.Resolvers())
+            .instrumentation(new ChainedInstrumentation(List.of(
+                new ErrorHandling.Codes(),
+                new MaxQueryDepthInstrumentation(limits.maxDepth()),
+                new MaxQueryComplexityInstrumentation(limits.maxComplexity()))))
+            .build();
+    }
+
+    public GraphQL graphQL() {
+        return graphQL;
+    }
+
+    /** A fresh registry per operation, so batching (Order.saga) spans one response only. */
+    public DataLoaderRegistry dataLoaders() {
+        DataLoaderRegistry registry = new DataLoaderRegistry();
+        registry.register(Resolvers.SAGA_LOADER, DataLoaderFactory.<String, Object>newMappedDataLoader(keys ->
+            resolvers.sagasForOrders(List.copyOf(keys)).map(m -> (Map<String, Object>) m).toCompletionStage().toCompletableFuture()));
+        return registry;
+    }
+
+    /** The key under which a request's {@link Caller} is put in the GraphQL context. */
+    public static String callerKey() {
+        return Resolvers.CALLER;
+    }
+
+    static CompletableFuture<Void> done() {
+        return CompletableFuture.completedFuture(null);
+    }
+}
