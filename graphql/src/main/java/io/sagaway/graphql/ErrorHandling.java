@@ -52,6 +52,7 @@ final class ErrorHandling {
             }
             GraphQLError error = GraphqlErrorBuilder.newError(parameters.getDataFetchingEnvironment())
                 .message(coded.getMessage())
+                .errorType(classification(coded.code()))
                 .extensions(extensions)
                 .build();
             return CompletableFuture.completedFuture(DataFetcherExceptionHandlerResult.newResult(error).build());
@@ -82,7 +83,12 @@ final class ErrorHandling {
         Map<String, Object> extensions = new HashMap<>(error.getExtensions() == null ? Map.of() : error.getExtensions());
         extensions.put("code", code);
         return GraphqlErrorBuilder.newError().message(error.getMessage()).locations(error.getLocations()).path(error.getPath())
-            .extensions(extensions).build();
+            .errorType(classification(ErrorCode.valueOf(code))).extensions(extensions).build();
+    }
+
+    /** graphql-java writes an error's classification beside our code; make it the same word. */
+    private static ErrorClassification classification(ErrorCode code) {
+        return ErrorClassification.errorClassification(code.name());
     }
 
     static Throwable unwrap(Throwable e) {

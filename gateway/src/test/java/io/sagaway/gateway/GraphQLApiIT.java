@@ -1,0 +1,222 @@
+package io.sagaway.gateway;
+
+import io.sagaway.gateway.config.PlatformConfig;
+import io.sagaway.stack.StackResolver;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The GraphQL API over HTTP, as a client sees it, against the whole platform on the real services. */
+class GraphQLApiIT {
+
+    private static final String ADDRESS = "{line1: \"1 Sejong-daero\", city: \"Seoul\", postalCode: \"04524\", country: \"KR\"}";
+
+    private static Platform platform;
+    private static Vertx client;
+    private static WebClient web;
+    private static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String schema = "it_gql_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        platform = new Platform(PlatformConfig.load(Map.of(PlatformConfig.PG_SCHEMA, schema, PlatformConfig.TOPIC_PREFIX, schema + ".",
+            PlatformConfig.INDEX_PREFIX, schema.replace('_', '-') + "-", PlatformConfig.GRAPHQL_MAX_DEPTH, "8",
+            PlatformConfig.MAX_REQUEST_BYTES, "8192"), List.of("--port", Integer.toString(port))),
+            Platform.endpoints(StackResolver.forTests()));
+        platform.start();
+        client = Vertx.vertx();
+        web = WebClient.create(client);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        web.close();
+        client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        platform.stop();
+    }
+
+    private static String token(String user) throws Exception {
+        HttpResponse<Buffer> r = web.post(port, "localhost", "/auth/token")
+            .sendJsonObject(new JsonObject().put("username", user).put("password", user)).toCompletionStage().toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.bodyAsJsonObject().getLong("expiresIn")).isPositive();
+        return r.bodyAsJsonObject().getString("token");
+    }
+
+    private static HttpResponse<Buffer> post(String token, String query) throws Exception {
+        var request = web.post(port, "localhost", "/graphql");
+        if (token != null) {
+            request.putHeader("Authorization", "Bearer " + token);
+        }
+        return request.sendJsonObject(new JsonObject().put("query", query)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    private static JsonObject gql(String token, String query) throws Exception {
+        return post(token, query).bodyAsJsonObject();
+    }
+
+    private static String code(JsonObject response) {
+        return response.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code");
+    }
+
+    private static String placeAndComplete(String token, String customer) throws Exception {
+        JsonObject r = gql(token, "mutation { placeOrder(input: {customerId: \"" + customer + "\", items: [{sku: \"SKU-1\", quantity: 1, "
+            + "unitPrice: \"10.50\"}], shippingAddress: " + ADDRESS + ", waitFor: COMPLETED}) { orderId status version "
+            + "order { id status totalAmount trackingNumber saga { status steps { name status } } } } }");
+        assertThat(r.getJsonArray("errors")).as(r.encode()).isNull();
+        return r.getJsonObject("data").getJsonObject("placeOrder").getString("orderId");
+    }
+
+    @Test
+    void withoutATokenEveryOperationIsUnauthenticatedAndAWrongPasswordGetsNoToken() throws Exception {
+        HttpResponse<Buffer> r = post(null, "{ orders { totalCount } }");
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(code(r.bodyAsJsonObject())).isEqualTo("UNAUTHENTICATED");
+        assertThat(code(gql("not-a-token", "{ orders { totalCount } }"))).isEqualTo("UNAUTHENTICATED");
+        var wrong = web.post(port, "localhost", "/auth/token").sendJsonObject(new JsonObject().put("username", "alice").put("password", "x"))
+            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(wrong.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aCustomerPlacesAnOrderThatShipsAndReadsItEventuallyStronglyAndAtEachVersion() throws Exception {
+        String alice = token("alice");
+        JsonObject placed = gql(alice, "mutation { placeOrder(input: {customerId: \"alice\", items: [{sku: \"SKU-2\", quantity: 2, "
+            + "unitPrice: \"49.90\"}], shippingAddress: " + ADDRESS + ", waitFor: COMPLETED}) { orderId status version "
+            + "order { status totalAmount trackingNumber saga { status steps { name status } timeline { type step } } } } }")
+            .getJsonObject("data").getJsonObject("placeOrder");
+        String id = placed.getString("orderId");
+
+        assertThat(placed.getString("status")).isEqualTo("SHIPPED");
+        assertThat(placed.getJsonObject("order").getString("totalAmount")).isEqualTo("99.80");
+        assertThat(placed.getJsonObject("order").getString("trackingNumber")).startsWith("KR");
+        assertThat(placed.getJsonObject("order").getJsonObject("saga").getString("status")).isEqualTo("COMPLETED");
+
+        JsonObject reads = gql(alice, "{ eventual: order(id: \"" + id + "\") { status version } strong: order(id: \"" + id
+            + "\", consistency: STRONG) { status version } events: orderEvents(id: \"" + id + "\") { version type } "
+            + "paid: orderAtVersion(id: \"" + id + "\", version: 2) { status version } account(customerId: \"alice\") { balance } }")
+            .getJsonObject("data");
+        assertThat(reads.getJsonObject("eventual")).isEqualTo(reads.getJsonObject("strong"));
+        assertThat(reads.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("type")).toList())
+            .containsExactly("OrderPlaced", "PaymentReceived", "StockReserved", "OrderShipped");
+        assertThat(reads.getJsonObject("paid").getString("status")).isEqualTo("PAID");
+
+        JsonObject cancel = gql(alice, "mutation { cancelOrder(id: \"" + id + "\") { status } }");
+        assertThat(code(cancel)).isEqualTo("CONFLICT");
+        assertThat(code(gql(alice, "mutation { cancelOrder(id: \"no-such-order\") { status } }"))).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
+    void aCustomerReachesOnlyTheirOwnOrdersAccountAndSagasAndNoOperatorAction() throws Exception {
+        String orderOfAlice = placeAndComplete(token("alice"), "alice");
+        String bob = token("bob");
+
+        JsonObject other = gql(bob, "{ order(id: \"" + orderOfAlice + "\") { id } }");
+        assertThat(code(other)).isEqualTo("FORBIDDEN");
+        assertThat(other.getJsonObject("data").getValue("order")).isNull();
+        assertThat(code(gql(bob, "{ account(customerId: \"alice\") { balance } }"))).isEqualTo("FORBIDDEN");
+        assertThat(code(gql(bob, "{ sagaForOrder(orderId: \"" + orderOfAlice + "\") { id } }"))).isEqualTo("FORBIDDEN");
+        assertThat(code(gql(bob, "{ sagas { totalCount } }"))).isEqualTo("FORBIDDEN");
+        assertThat(code(gql(bob, "mutation { adjustStock(sku: \"SKU-1\", delta: 5) { available } }"))).isEqualTo("FORBIDDEN");
+        assertThat(code(gql(bob, "mutation { cancelOrder(id: \"" + orderOfAlice + "\") { status } }"))).isEqualTo("FORBIDDEN");
+        assertThat(code(gql(bob, "mutation { placeOrder(input: {customerId: \"alice\", items: [{sku: \"SKU-1\", quantity: 1, "
+            + "unitPrice: \"1\"}], shippingAddress: " + ADDRESS + "}) { orderId } }"))).isEqualTo("FORBIDDEN");
+        JsonObject own = gql(bob, "{ orders(filter: {customerId: \"bob\"}) { totalCount } }");
+        assertThat(own.getJsonArray("errors")).isNull();
+        assertThat(code(gql(bob, "{ orders(filter: {customerId: \"alice\"}) { totalCount } }"))).isEqualTo("FORBIDDEN");
+    }
+
+    @Test
+    void badInputIsRefusedWithItsFieldAndNothingLeaksAndMalformedRequestsAreNot500() throws Exception {
+        String alice = token("alice");
+        JsonObject zero = gql(alice, "mutation { placeOrder(input: {customerId: \"alice\", items: [{sku: \"SKU-1\", quantity: 0, "
+            + "unitPrice: \"1\"}], shippingAddress: " + ADDRESS + "}) { orderId } }");
+        assertThat(code(zero)).isEqualTo("BAD_USER_INPUT");
+        assertThat(zero.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("field")).isEqualTo("items[0].quantity");
+        assertThat(code(gql(alice, "mutation { placeOrder(input: {customerId: \"alice\", items: [{sku: \"SKU-1\", quantity: 1, "
+            + "unitPrice: \"abc\"}], shippingAddress: " + ADDRESS + "}) { orderId } }"))).isEqualTo("BAD_USER_INPUT");
+        assertThat(code(gql(alice, "{ orders( { totalCount } }"))).isEqualTo("BAD_USER_INPUT");
+        assertThat(code(gql(alice, "{ noSuchField }"))).isEqualTo("BAD_USER_INPUT");
+        JsonObject deep = gql(alice, "{ orders { edges { node { saga { steps { name } timeline { type } } } } pageInfo { endCursor } } }");
+        assertThat(deep.getJsonArray("errors")).isNull();
+        JsonObject tooDeep = gql(alice, "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }");
+        assertThat(code(tooDeep)).isEqualTo("BAD_USER_INPUT");
+
+        var malformed = web.post(port, "localhost", "/graphql").putHeader("Authorization", "Bearer " + alice)
+            .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{not json")).toCompletionStage()
+            .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(malformed.statusCode()).isBetween(400, 499);
+        var huge = post(alice, "{ orders(filter: {sku: \"" + "x".repeat(10_000) + "\"}) { totalCount } }");
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(code(huge.bodyAsJsonObject())).isEqualTo("BAD_USER_INPUT");
+        assertThat(zero.encode()).doesNotContain("Exception").doesNotContain("at io.").doesNotContain("SELECT");
+    }
+
+    @Test
+    void operatorsAdjustStockCreditAccountsReadStatsAndRebuildTheReadModel() throws Exception {
+        String admin = token("admin");
+        String sku = "SKU-" + UUID.randomUUID().toString().substring(0, 6);
+
+        JsonObject actions = gql(admin, "mutation { adjustStock(sku: \"" + sku + "\", delta: 7) { sku available reserved } "
+            + "creditAccount(customerId: \"carol\", amount: \"12.34\") { customerId balance currency } }").getJsonObject("data");
+        assertThat(actions.getJsonObject("adjustStock").getInteger("available")).isEqualTo(7);
+        assertThat(actions.getJsonObject("creditAccount").getString("balance")).isEqualTo("12.34");
+        JsonObject negative = gql(admin, "mutation { adjustStock(sku: \"" + sku + "\", delta: -8) { available } }");
+        assertThat(code(negative)).isEqualTo("BAD_USER_INPUT");
+
+        placeAndComplete(token("alice"), "alice");
+        JsonObject stats = null;
+        // Searches see a saga once Elasticsearch refreshed (within a second): the read model is eventually consistent.
+        for (int i = 0; i < 50 && (stats == null || stats.getJsonObject("sagas").getInteger("totalCount") == 0); i++) {
+            Thread.sleep(stats == null ? 0 : 100);
+            stats = gql(admin, "{ platformStats { ordersByStatus { status count } sagasByStatus { status count } "
+                + "projectionLagMs deadLetterCount } sagas(filter: {status: [COMPLETED]}, first: 5) { totalCount edges { node { id status } } } "
+                + "deadLetters { totalCount } stock(sku: \"" + sku + "\") { available } }").getJsonObject("data");
+        }
+        assertThat(stats.getJsonObject("platformStats").getDouble("projectionLagMs")).isGreaterThanOrEqualTo(0.0);
+        assertThat(stats.getJsonObject("sagas").getInteger("totalCount")).isPositive();
+        assertThat(stats.getJsonObject("stock").getInteger("available")).isEqualTo(7);
+
+        JsonObject rebuild = gql(admin, "mutation { rebuildReadModel { running total indices } }");
+        assertThat(rebuild.getJsonArray("errors")).as(rebuild.encode()).isNull();
+        JsonObject status = null;
+        for (int i = 0; i < 100; i++) {
+            status = gql(admin, "{ readModelRebuild { running done total failure indices } }").getJsonObject("data").getJsonObject("readModelRebuild");
+            if (status != null && !status.getBoolean("running")) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(status.getBoolean("running")).isFalse();
+        assertThat(status.getString("failure")).isNull();
+        assertThat(status.getJsonArray("indices")).anyMatch(index -> index.toString().endsWith("orders_v2"));
+        assertThat(code(gql(token("alice"), "mutation { rebuildReadModel { running } }"))).isEqualTo("FORBIDDEN");
+    }
+
+    @Test
+    void graphiqlIsServed() throws Exception {
+        var page = web.get(port, "localhost", "/graphiql/").send().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.bodyAsString()).containsIgnoringCase("graphiql");
+        JsonArray unused = new JsonArray();
+        assertThat(unused).isEmpty();
+    }
+}
