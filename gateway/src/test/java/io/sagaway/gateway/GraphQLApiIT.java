@@ -212,6 +212,52 @@ class GraphQLApiIT {
     }
 
     @Test
+    void aSubscriberSeesEachStatusOfItsOrdersOnceInVersionOrderOverGraphqlTransportWs() throws Exception {
+        String alice = token("alice");
+        java.util.concurrent.BlockingQueue<JsonObject> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        var ws = client.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("localhost").setPort(port)
+                .setURI("/graphql").addSubProtocol("graphql-transport-ws"))
+            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ws.textMessageHandler(text -> messages.add(new JsonObject(text)));
+        ws.writeTextMessage(new JsonObject().put("type", "connection_init")
+            .put("payload", new JsonObject().put("Authorization", "Bearer " + alice)).encode());
+        assertThat(messages.poll(10, TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
+        ws.writeTextMessage(new JsonObject().put("id", "s1").put("type", "subscribe").put("payload", new JsonObject()
+            .put("query", "subscription { orderStatusChanged(customerId: \"alice\") { orderId status version } }")).encode());
+        ws.writeTextMessage(new JsonObject().put("id", "s2").put("type", "subscribe").put("payload", new JsonObject()
+            .put("query", "subscription { orderStatusChanged(customerId: \"bob\") { orderId status } }")).encode());
+        Thread.sleep(1500); // the fan-out consumer starts at the latest offset
+
+        String orderId = placeAndComplete(alice, "alice");
+
+        List<String> seen = new java.util.ArrayList<>();
+        List<Integer> versions = new java.util.ArrayList<>();
+        String forbidden = null;
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline && !seen.contains("SHIPPED")) {
+            JsonObject m = messages.poll(1, TimeUnit.SECONDS);
+            if (m == null) {
+                continue;
+            }
+            if ("s2".equals(m.getString("id")) && m.encode().contains("FORBIDDEN")) {
+                forbidden = m.encode(); // sent as an error message, or as a result carrying errors
+            }
+            if ("s1".equals(m.getString("id")) && "next".equals(m.getString("type"))) {
+                JsonObject update = m.getJsonObject("payload").getJsonObject("data").getJsonObject("orderStatusChanged");
+                if (orderId.equals(update.getString("orderId"))) {
+                    seen.add(update.getString("status"));
+                    versions.add(update.getInteger("version"));
+                }
+            }
+        }
+        ws.close();
+
+        assertThat(seen).containsExactly("PENDING", "PAID", "RESERVED", "SHIPPED");
+        assertThat(versions).containsExactly(1, 2, 3, 4);
+        assertThat(forbidden).contains("FORBIDDEN");
+    }
+
+    @Test
     void graphiqlIsServed() throws Exception {
         var page = web.get(port, "localhost", "/graphiql/").send().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(page.statusCode()).isEqualTo(200);

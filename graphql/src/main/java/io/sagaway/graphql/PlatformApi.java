@@ -17,5 +17,6 @@ import java.time.Duration;
  * @param waitTimeout how long placeOrder may wait for PROJECTED or COMPLETED
  */
 public record PlatformApi(ReadModelQueries readModel, ProjectionWaiter projections, OrderRepository orders, SagaStore sagas,
-                          Pool pool, OrderCommandClient commands, EventBus bus, Duration waitTimeout) {
+                          Pool pool, OrderCommandClient commands, EventBus bus, Duration waitTimeout,
+                          io.sagaway.graphql.subscriptions.SubscriptionHub updates) {
 }

@@ -74,6 +74,9 @@ final class Resolvers {
                 .dataFetcher("retrySaga", fetch(this::retrySaga))
                 .dataFetcher("redriveDeadLetter", fetch(this::redriveDeadLetter))
                 .dataFetcher("rebuildReadModel", fetch(this::rebuildReadModel)))
+            .type("Subscription", t -> t
+                .dataFetcher("orderStatusChanged", this::orderStatusChanged)
+                .dataFetcher("sagaUpdated", this::sagaUpdated))
             .type("Order", t -> t.dataFetcher("saga", this::orderSaga));
     }
 
@@ -390,6 +393,48 @@ final class Resolvers {
     private Future<Object> rebuildReadModel(DataFetchingEnvironment env) {
         caller(env).requireOperator();
         return ask(Addresses.READ_MODEL_COMMANDS, new JsonObject().put("action", "Rebuild")).map(Resolvers::rebuild);
+    }
+
+    // --- subscriptions ---
+
+    /**
+     * One order's status changes, or all of a customer's. A customer may follow only their own
+     * (an order id of another customer is FORBIDDEN); operators may follow anything, or everything.
+     */
+    private CompletableFuture<Object> orderStatusChanged(DataFetchingEnvironment env) {
+        Caller caller = caller(env);
+        String orderId = env.getArgument("orderId");
+        String customerId = env.getArgument("customerId");
+        if (customerId != null) {
+            caller.requireActingFor(customerId);
+        }
+        if (!caller.isOperator() && customerId == null && orderId == null) {
+            customerId = caller.customerId();
+        }
+        String customer = customerId;
+        Future<Void> allowed = orderId == null || caller.isOperator() ? Future.succeededFuture()
+            : api.orders().load(orderId).compose(order -> {
+                if (order.exists() && !caller.mayActFor(order.view().customerId())) {
+                    return Future.failedFuture(new CommandFailure(ErrorCode.FORBIDDEN, "this belongs to another customer"));
+                }
+                return Future.succeededFuture();
+            });
+        return allowed.map(v -> (Object) api.updates().orders(update ->
+                (orderId == null || orderId.equals(update.orderId())) && (customer == null || customer.equals(update.customerId()))
+                    && (caller.isOperator() || caller.mayActFor(update.customerId()))))
+            .toCompletionStage().toCompletableFuture();
+    }
+
+    private CompletableFuture<Object> sagaUpdated(DataFetchingEnvironment env) {
+        Caller caller;
+        try {
+            caller = caller(env);
+            caller.requireOperator();
+        } catch (CommandFailure e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String sagaId = env.getArgument("sagaId");
+        return CompletableFuture.completedFuture(api.updates().sagas(saga -> sagaId == null || sagaId.equals(saga.getString("id"))));
     }
 
     // --- Order.saga, batched ---

@@ -60,6 +60,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     private final Settings settings;
     private Backends backends;
     private HttpServer server;
+    private io.sagaway.graphql.subscriptions.SubscriptionHub updates;
 
     public HttpGatewayVerticle(Settings settings) {
         this.settings = settings;
@@ -68,7 +69,9 @@ public final class HttpGatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         backends = Backends.connect(vertx, settings.endpoints(), settings.postgresPoolSize(), settings.postgresSchema());
-        return vertx.createHttpServer(new HttpServerOptions().setPort(settings.port()).setHost("0.0.0.0")
+        updates = new io.sagaway.graphql.subscriptions.SubscriptionHub(vertx, settings.topics(),
+            settings.endpoints().kafkaBootstrapServers(), backends.postgres());
+        return updates.start().compose(v -> vertx.createHttpServer(new HttpServerOptions().setPort(settings.port()).setHost("0.0.0.0")
                 .setCompressionSupported(true).addWebSocketSubProtocol("graphql-transport-ws"))
             .requestHandler(router())
             .listen()
@@ -76,7 +79,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
                 server = s;
                 LOG.info("HTTP gateway listening on http://localhost:{}/ (GraphQL at /graphql, GraphiQL at /graphiql/, admin UI at /admin/)",
                     s.actualPort());
-            });
+            }));
     }
 
     private Router router() {
@@ -86,7 +89,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
         PlatformApi api = new PlatformApi(queries, new ProjectionWaiter(vertx, queries),
             new OrderRepository(backends.postgres(), new EventStore(), settings.topics().orderEvents(), Integer.MAX_VALUE),
             new SagaStore(), backends.postgres(), new OrderCommandClient(vertx.eventBus(), Duration.ofSeconds(15)), vertx.eventBus(),
-            settings.waitTimeout());
+            settings.waitTimeout(), updates);
         SagawayGraphQL graphQL = new SagawayGraphQL(api, settings.limits());
 
         Router router = Router.router(vertx);
@@ -198,7 +201,8 @@ public final class HttpGatewayVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-        return closed.eventually(() -> backends == null ? Future.succeededFuture() : backends.close());
+        return closed.eventually(() -> updates == null ? Future.succeededFuture() : updates.stop())
+            .eventually(() -> backends == null ? Future.succeededFuture() : backends.close());
     }
 
     /** The port actually bound, useful when configured as 0. */

@@ -1,0 +1,195 @@
+package io.sagaway.graphql.subscriptions;
+
+import io.sagaway.infra.InfraClients;
+import io.sagaway.messaging.Envelope;
+import io.sagaway.messaging.JsonCodec;
+import io.sagaway.messaging.TopicNames;
+import io.sagaway.readmodel.SagaProjector;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Fans order and saga updates out to this gateway's subscribers. It reads {@code order.events}
+ * and {@code saga.events} from Kafka in a consumer group of its own (every gateway instance gets
+ * every update, wherever the change happened), from the latest offset, committing nothing. Each
+ * subscription sees an order's (or saga's) updates once and in version order: anything at or
+ * below the version it last delivered is dropped.
+ */
+public final class SubscriptionHub {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionHub.class);
+    private static final int BUFFER = 256;
+    private static final int CUSTOMER_CACHE = 10_000;
+
+    /** A status update of an order (the OrderStatusUpdate type) with the customer it belongs to. */
+    public record OrderUpdate(String orderId, String customerId, String status, long version, Instant at, String reason) {
+        public Map<String, Object> toGraphQL() {
+            Map<String, Object> update = new HashMap<>();
+            update.put("orderId", orderId);
+            update.put("status", status);
+            update.put("version", (int) version);
+            update.put("at", at.toString());
+            update.put("reason", reason);
+            return update;
+        }
+    }
+
+    private record Listener<T>(Predicate<T> filter, BoundedPublisher<Map<String, Object>> publisher, Map<String, Long> delivered) {
+    }
+
+    private final Vertx vertx;
+    private final TopicNames topics;
+    private final String bootstrapServers;
+    private final Pool pool;
+    private final Set<Listener<OrderUpdate>> orderListeners = ConcurrentHashMap.newKeySet();
+    private final Set<Listener<JsonObject>> sagaListeners = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> customerOfOrder = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > CUSTOMER_CACHE;
+        }
+    };
+    private KafkaConsumer<String, String> consumer;
+    private Context context;
+
+    public SubscriptionHub(Vertx vertx, TopicNames topics, String bootstrapServers, Pool pool) {
+        this.vertx = vertx;
+        this.topics = topics;
+        this.bootstrapServers = bootstrapServers;
+        this.pool = pool;
+    }
+
+    public Future<Void> start() {
+        context = vertx.getOrCreateContext();
+        Map<String, String> config = InfraClients.kafkaConsumerConfig(bootstrapServers, topics.consumer("gateway-fanout-" + UUID.randomUUID()));
+        config.put("auto.offset.reset", "latest");
+        consumer = KafkaConsumer.create(vertx, config);
+        consumer.handler(record -> {
+            try {
+                Envelope envelope = Envelope.fromJson(record.value());
+                if (record.topic().equals(topics.orderEvents())) {
+                    onOrderEvent(envelope);
+                } else {
+                    onSagaEvent(envelope);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("subscription fan-out skipped a record of {}: {}", record.topic(), e.toString());
+            }
+        });
+        return consumer.subscribe(Set.of(topics.orderEvents(), topics.sagaEvents()));
+    }
+
+    public Future<Void> stop() {
+        return consumer == null ? Future.succeededFuture() : consumer.close();
+    }
+
+    /** Order status updates matching {@code filter}. */
+    public BoundedPublisher<Map<String, Object>> orders(Predicate<OrderUpdate> filter) {
+        Map<String, Long> delivered = new HashMap<>();
+        BoundedPublisher<Map<String, Object>> publisher = new BoundedPublisher<>(context, BUFFER, p -> orderListeners.removeIf(l -> l.publisher() == p));
+        orderListeners.add(new Listener<>(filter, publisher, delivered));
+        return publisher;
+    }
+
+    /** Saga updates (the Saga type's shape) matching {@code filter}. */
+    public BoundedPublisher<Map<String, Object>> sagas(Predicate<JsonObject> filter) {
+        Map<String, Long> delivered = new HashMap<>();
+        BoundedPublisher<Map<String, Object>> publisher = new BoundedPublisher<>(context, BUFFER, p -> sagaListeners.removeIf(l -> l.publisher() == p));
+        sagaListeners.add(new Listener<>(filter, publisher, delivered));
+        return publisher;
+    }
+
+    public int subscriberCount() {
+        return orderListeners.size() + sagaListeners.size();
+    }
+
+    private void onOrderEvent(Envelope event) {
+        String status = statusAfter(event.type());
+        if (status == null || orderListeners.isEmpty()) {
+            if ("OrderPlaced".equals(event.type())) {
+                customerOfOrder.put(event.aggregateId(), event.payload().getString("customerId"));
+            }
+            return;
+        }
+        if ("OrderPlaced".equals(event.type())) {
+            customerOfOrder.put(event.aggregateId(), event.payload().getString("customerId"));
+        }
+        customerOf(event.aggregateId()).onSuccess(customer -> {
+            OrderUpdate update = new OrderUpdate(event.aggregateId(), customer, status, event.version(), event.occurredAt(),
+                event.payload().getString("reason"));
+            for (Listener<OrderUpdate> listener : orderListeners) {
+                deliver(listener, update, update.orderId(), update.version(), update.toGraphQL());
+            }
+        });
+    }
+
+    private void onSagaEvent(Envelope event) {
+        if (!SagaProjector.SAGA_UPDATED.equals(event.type()) || sagaListeners.isEmpty()) {
+            return;
+        }
+        JsonObject document = SagaProjector.toDocument(event.payload(), event.occurredAt(), Instant.now());
+        JsonObject saga = document.copy().put("timeline", event.payload().getJsonArray("timeline"));
+        Map<String, Object> view = JsonCodec.plain(saga);
+        for (Listener<JsonObject> listener : sagaListeners) {
+            deliver(listener, document, document.getString("id"), event.version(), view);
+        }
+    }
+
+    private static <T> void deliver(Listener<T> listener, T update, String key, long version, Map<String, Object> item) {
+        if (!listener.filter().test(update)) {
+            return;
+        }
+        Long last = listener.delivered().get(key);
+        if (last != null && version <= last) {
+            return; // a duplicate or an older update: each reaches a subscriber once, in version order
+        }
+        listener.delivered().put(key, version);
+        listener.publisher().offer(item);
+    }
+
+    /** The customer of an order: from its OrderPlaced (cached), else from the event store. */
+    private Future<String> customerOf(String orderId) {
+        String cached = customerOfOrder.get(orderId);
+        if (cached != null) {
+            return Future.succeededFuture(cached);
+        }
+        return pool.preparedQuery("SELECT data->>'customerId' FROM events WHERE aggregate_id = $1 AND version = 1")
+            .execute(Tuple.of(orderId))
+            .map(rows -> {
+                String customer = rows.size() == 0 ? null : rows.iterator().next().getString(0);
+                if (customer != null) {
+                    customerOfOrder.put(orderId, customer);
+                }
+                return customer;
+            });
+    }
+
+    static String statusAfter(String eventType) {
+        return switch (eventType) {
+            case "OrderPlaced" -> "PENDING";
+            case "PaymentReceived" -> "PAID";
+            case "StockReserved" -> "RESERVED";
+            case "OrderShipped" -> "SHIPPED";
+            case "CompensationStarted", "CancellationRequested" -> "COMPENSATING";
+            case "OrderFailed" -> "FAILED";
+            case "OrderCancelled" -> "CANCELLED";
+            default -> null;
+        };
+    }
+}
