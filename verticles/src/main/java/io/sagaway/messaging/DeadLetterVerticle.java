@@ -40,12 +40,7 @@ public final class DeadLetterVerticle extends VerticleBase {
         pool = InfraClients.postgres(vertx, settings.postgresUri(), settings.schema(), 2);
         deadLetters = new DeadLetters(pool);
         producer = KafkaProducer.create(vertx, InfraClients.kafkaProducerConfig(settings.kafkaBootstrapServers()));
-        consumer = vertx.eventBus().consumer(Addresses.DEAD_LETTER_COMMANDS, message -> serve(message.body()).onComplete(
-            message::reply,
-            failure -> {
-                CommandFailure refusal = CommandErrors.toFailure(failure);
-                message.fail(refusal.code().number(), CommandErrors.toJson(refusal).encode());
-            }));
+        consumer = vertx.eventBus().consumer(Addresses.DEAD_LETTER_COMMANDS, message -> CommandErrors.reply(message, serve(message.body())));
         return consumer.completion();
     }
 

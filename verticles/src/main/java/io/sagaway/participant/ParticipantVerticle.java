@@ -60,11 +60,8 @@ public final class ParticipantVerticle extends VerticleBase {
             settings.kafkaBootstrapServers(), settings.maxAttempts(), settings.retryBackoff()), guard, new DeadLetters(pool), this::handle);
         Future<Void> operatorReady = Future.succeededFuture();
         if (participant.operatorAddress() != null) {
-            operator = vertx.eventBus().consumer(participant.operatorAddress(), message -> participant.operate(pool, message.body())
-                .onComplete(message::reply, failure -> {
-                    CommandFailure refusal = CommandErrors.toFailure(failure);
-                    message.fail(refusal.code().number(), CommandErrors.toJson(refusal).encode());
-                }));
+            operator = vertx.eventBus().consumer(participant.operatorAddress(),
+                message -> CommandErrors.reply(message, participant.operate(pool, message.body())));
             operatorReady = operator.completion();
         }
         return operatorReady.compose(v -> consumer.start());

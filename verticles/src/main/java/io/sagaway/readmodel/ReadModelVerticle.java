@@ -55,12 +55,7 @@ public final class ReadModelVerticle extends VerticleBase {
             new OrderRepository(pool, new EventStore(), settings.orderEventsTopic(), Integer.MAX_VALUE),
             () -> Future.failedFuture("the rebuild writes to one index at a time"), vertx.eventBus());
         rebuild = new ReadModelRebuild(vertx, pool, indices, projector, elasticsearch.client(), context, settings.settle());
-        consumer = vertx.eventBus().consumer(Addresses.READ_MODEL_COMMANDS, message -> serve(message.body()).onComplete(
-            message::reply,
-            failure -> {
-                CommandFailure refusal = CommandErrors.toFailure(failure);
-                message.fail(refusal.code().number(), CommandErrors.toJson(refusal).encode());
-            }));
+        consumer = vertx.eventBus().consumer(Addresses.READ_MODEL_COMMANDS, message -> CommandErrors.reply(message, serve(message.body())));
         return consumer.completion();
     }
 

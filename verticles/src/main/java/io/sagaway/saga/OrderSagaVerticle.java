@@ -1,6 +1,5 @@
 package io.sagaway.saga;
 
-import io.sagaway.api.CommandFailure;
 import io.sagaway.eventstore.EventStore;
 import io.sagaway.infra.InfraClients;
 import io.sagaway.messaging.Addresses;
@@ -67,12 +66,8 @@ public final class OrderSagaVerticle extends VerticleBase {
             new DeadLetters(pool), orchestrator::onMessage);
         commands = vertx.eventBus().consumer(Addresses.SAGA_COMMANDS, message -> {
             String sagaId = message.body().getString("sagaId");
-            orchestrator.retry(sagaId == null ? "" : sagaId).onComplete(
-                saga -> message.reply(new JsonObject().put("sagaId", saga.sagaId()).put("status", saga.status().name())),
-                failure -> {
-                    CommandFailure refusal = CommandErrors.toFailure(failure);
-                    message.fail(refusal.code().number(), CommandErrors.toJson(refusal).encode());
-                });
+            CommandErrors.reply(message, orchestrator.retry(sagaId == null ? "" : sagaId)
+                .map(saga -> new JsonObject().put("sagaId", saga.sagaId()).put("status", saga.status().name())));
         });
         sweepTimer = vertx.setPeriodic(settings.sweepInterval().toMillis(), id -> sweep());
         return commands.completion().compose(v -> consumer.start());

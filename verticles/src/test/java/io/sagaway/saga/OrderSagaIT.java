@@ -42,15 +42,11 @@ class OrderSagaIT {
     }
 
     private static String customer(String balance) {
-        String id = "c-" + UUID.randomUUID().toString().substring(0, 8);
-        platform.credit(id, balance);
-        return id;
+        return platform.newCustomer(balance);
     }
 
     private static String sku(int available) {
-        String sku = "SKU-" + UUID.randomUUID().toString().substring(0, 8);
-        platform.setStock(sku, available);
-        return sku;
+        return platform.newSku(available);
     }
 
     private static List<String> timeline(SagaState saga) {

@@ -52,15 +52,11 @@ class SagaResilienceIT {
     }
 
     private static String customer(String balance) {
-        String id = "c-" + UUID.randomUUID().toString().substring(0, 8);
-        platform.credit(id, balance);
-        return id;
+        return platform.newCustomer(balance);
     }
 
     private static String sku(int available) {
-        String sku = "SKU-" + UUID.randomUUID().toString().substring(0, 8);
-        platform.setStock(sku, available);
-        return sku;
+        return platform.newSku(available);
     }
 
     /** What must not change when messages are delivered again. */

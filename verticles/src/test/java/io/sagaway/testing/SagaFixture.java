@@ -204,6 +204,20 @@ public final class SagaFixture implements AutoCloseable {
             .execute(Tuple.of(customer, new BigDecimal(amount))));
     }
 
+    /** A customer of the test's own with {@code balance} on their account. */
+    public String newCustomer(String balance) {
+        String id = "c-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        credit(id, balance);
+        return id;
+    }
+
+    /** A SKU of the test's own with {@code available} units. */
+    public String newSku(int available) {
+        String sku = "SKU-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        setStock(sku, available);
+        return sku;
+    }
+
     /** {available, reserved} of a SKU. */
     public int[] stock(String sku) {
         Row row = Await.result(schema.pool().preparedQuery("SELECT available, reserved FROM inventory_stock WHERE sku = $1")

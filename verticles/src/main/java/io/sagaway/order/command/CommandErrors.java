@@ -31,6 +31,17 @@ public final class CommandErrors {
         return new CommandFailure(ErrorCode.INTERNAL, "internal error");
     }
 
+    /**
+     * Answers an event-bus request with {@code result}, or fails it with the failure's contract
+     * code ({@link ErrorCode#number()}) and a {@code {code, message, field}} body.
+     */
+    public static <T> void reply(io.vertx.core.eventbus.Message<?> request, io.vertx.core.Future<T> result) {
+        result.onComplete(request::reply, failure -> {
+            CommandFailure refusal = toFailure(failure);
+            request.fail(refusal.code().number(), toJson(refusal).encode());
+        });
+    }
+
     public static JsonObject toJson(CommandFailure failure) {
         return new JsonObject().put("code", failure.code().name()).put("message", failure.getMessage()).put("field", failure.field());
     }
