@@ -48,6 +48,7 @@ public final class Platform {
     private final PlatformConfig config;
     private final ServiceEndpoints endpoints;
     private final TopicNames topics;
+    private final io.sagaway.gateway.metrics.PlatformMetrics metrics = new io.sagaway.gateway.metrics.PlatformMetrics();
     private Vertx vertx;
     private HttpGatewayVerticle gateway;
 
@@ -69,7 +70,7 @@ public final class Platform {
             LOG.info("PostgreSQL schema '{}' at version {} ({} migrations applied)", config.postgresSchema(),
                 result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion, result.migrationsExecuted);
         }
-        vertx = Vertx.vertx();
+        vertx = metrics.vertxBuilder().build();
         block(TopicSetup.ensure(vertx, endpoints.kafkaBootstrapServers(), topics.all(), config.kafkaPartitions(),
             config.kafkaReplication()), START_TIMEOUT);
         if (config.demoData() && config.roles().stream().anyMatch(Role::usesPostgres)) {
@@ -135,7 +136,8 @@ public final class Platform {
         }
         return new HttpGatewayVerticle.Settings(config.httpPort(), endpoints, config.postgresPoolSize(), config.postgresSchema(), topics,
             config.indexPrefix(), new AuthService(vertx, secret, config.authUsers(), Duration.ofHours(8)), config.maxRequestBytes(),
-            new SagawayGraphQL.Limits(config.maxQueryDepth(), config.maxQueryComplexity()), Duration.ofMillis(config.waitTimeoutMs()));
+            new SagawayGraphQL.Limits(config.maxQueryDepth(), config.maxQueryComplexity()), Duration.ofMillis(config.waitTimeoutMs()),
+            metrics);
     }
 
     /** How the read model's operator actions (rebuild) reach their services. */

@@ -258,6 +258,25 @@ class GraphQLApiIT {
     }
 
     @Test
+    void metricsAreServedInPrometheusFormatWithGraphQLTimingsSagaCountsAndProjectionLag() throws Exception {
+        placeAndComplete(token("alice"), "alice");
+        String text = null;
+        for (int i = 0; i < 60; i++) {
+            var page = web.get(port, "localhost", "/metrics").send().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(page.statusCode()).isEqualTo(200);
+            text = page.bodyAsString();
+            if (text.contains("sagaway_sagas{status=\"COMPLETED\"} 0") || !text.contains("sagaway_sagas{status=\"COMPLETED\"}")) {
+                Thread.sleep(200); // saga counts refresh every 5 s
+                continue;
+            }
+            break;
+        }
+        assertThat(text).contains("sagaway_graphql_requests_seconds_count").contains("vertx_http_server_requests")
+            .contains("sagaway_projection_lag_last_milliseconds").contains("sagaway_sagas{status=\"COMPLETED\"}")
+            .doesNotContain("sagaway_sagas{status=\"COMPLETED\"} 0.0");
+    }
+
+    @Test
     void graphiqlIsServed() throws Exception {
         var page = web.get(port, "localhost", "/graphiql/").send().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(page.statusCode()).isEqualTo(200);

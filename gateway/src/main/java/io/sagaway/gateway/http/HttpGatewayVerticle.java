@@ -54,7 +54,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     /** Everything the gateway needs to know. */
     public record Settings(int port, ServiceEndpoints endpoints, int postgresPoolSize, String postgresSchema, TopicNames topics,
                            String indexPrefix, AuthService auth, long maxRequestBytes, SagawayGraphQL.Limits limits,
-                           Duration waitTimeout) {
+                           Duration waitTimeout, io.sagaway.gateway.metrics.PlatformMetrics metrics) {
     }
 
     private final Settings settings;
@@ -97,6 +97,9 @@ public final class HttpGatewayVerticle extends VerticleBase {
         router.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ReadinessChecks.create(vertx, backends)));
 
+        router.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(settings.metrics().registry()));
+        settings.metrics().countSagas(vertx, backends.postgres(), Duration.ofSeconds(5));
+
         router.post("/auth/token").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::issueToken);
 
         GraphQLWSHandler ws = GraphQLWSHandler.builder(graphQL.graphQL())
@@ -122,7 +125,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
         // Size first, in a route of its own: Vert.x Web wants the body handler first in the route that reads the body.
         router.route("/graphql").handler(this::limitSize);
         router.route("/graphql").handler(BodyHandler.create().setBodyLimit(settings.maxRequestBytes()))
-            .handler(this::authenticate).handler(http);
+            .handler(settings.metrics()::timeGraphQL).handler(this::authenticate).handler(http);
 
         router.get("/graphiql").handler(rc -> {
             if (rc.request().path().endsWith("/")) {

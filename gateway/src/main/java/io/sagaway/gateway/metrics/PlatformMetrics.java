@@ -1,0 +1,96 @@
+package io.sagaway.gateway.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sagaway.readmodel.ProjectionMetrics;
+import io.sagaway.saga.domain.SagaStatus;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The platform's metrics in Prometheus format: Vert.x's own (HTTP server, event bus, pools, JVM)
+ * through Micrometer, plus GraphQL operation timings, saga counts by status and projection lag.
+ */
+public final class PlatformMetrics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlatformMetrics.class);
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<SagaStatus, AtomicLong> sagas = new EnumMap<>(SagaStatus.class);
+
+    public PlatformMetrics() {
+        Gauge.builder("sagaway.projection.lag.last", ProjectionMetrics.get(), m -> Math.max(0, m.last()))
+            .description("Milliseconds from an event's commit to its document in Elasticsearch, last measured").baseUnit("milliseconds")
+            .register(registry);
+        Gauge.builder("sagaway.projection.lag.p99", ProjectionMetrics.get(), m -> Math.max(0, m.percentile(99)))
+            .description("99th percentile of recent projection lags").baseUnit("milliseconds").register(registry);
+        for (SagaStatus status : SagaStatus.values()) {
+            AtomicLong count = new AtomicLong();
+            sagas.put(status, count);
+            Gauge.builder("sagaway.sagas", count, AtomicLong::get).tag("status", status.name())
+                .description("Sagas by status, in PostgreSQL").register(registry);
+        }
+    }
+
+    /** A Vert.x builder that reports into this registry. */
+    public VertxBuilder vertxBuilder() {
+        return Vertx.builder()
+            .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+            .withMetrics(new MicrometerMetricsFactory(registry));
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Counts sagas by status every {@code interval}. */
+    public void countSagas(Vertx vertx, Pool pool, Duration interval) {
+        vertx.setPeriodic(0, interval.toMillis(), id -> pool.query("SELECT status, count(*) FROM sagas GROUP BY status").execute()
+            .onSuccess(rows -> {
+                sagas.values().forEach(c -> c.set(0));
+                rows.forEach(row -> {
+                    AtomicLong count = sagas.get(SagaStatus.valueOf(row.getString(0)));
+                    if (count != null) {
+                        count.set(row.getLong(1));
+                    }
+                });
+            })
+            .onFailure(e -> LOG.debug("saga counts not refreshed: {}", e.toString())));
+    }
+
+    /** Times each GraphQL request over HTTP, tagged with its operation name (or "anonymous"). */
+    public void timeGraphQL(RoutingContext rc) {
+        long start = System.nanoTime();
+        rc.addBodyEndHandler(v -> {
+            String operation = "anonymous";
+            try {
+                JsonObject body = rc.body() == null ? null : rc.body().asJsonObject();
+                if (body != null && body.getString("operationName") != null) {
+                    operation = body.getString("operationName");
+                }
+            } catch (RuntimeException e) {
+                operation = "unreadable";
+            }
+            Timer.builder("sagaway.graphql.requests").tag("operation", operation.length() > 64 ? operation.substring(0, 64) : operation)
+                .tag("status", Integer.toString(rc.response().getStatusCode())).register(registry)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        });
+        rc.next();
+    }
+}
