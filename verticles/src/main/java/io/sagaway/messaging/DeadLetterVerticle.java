@@ -75,8 +75,11 @@ public final class DeadLetterVerticle extends VerticleBase {
                 return Future.failedFuture(new CommandFailure(ErrorCode.NOT_FOUND, "dead letter " + id + " does not exist"));
             }
             DeadLetters.DeadLetter letter = found.get();
-            return producer.send(KafkaProducerRecord.create(letter.topic(), letter.key(), letter.value()))
-                .compose(sent -> deadLetters.markRedriven(id))
+            // Mark first: the consumer may fail the message again (and clear the mark) before a mark made after the send.
+            return deadLetters.markRedriven(id)
+                .compose(marked -> producer.send(KafkaProducerRecord.create(letter.topic(), letter.key(), letter.value()))
+                    .map(sent -> marked)
+                    .recover(e -> deadLetters.clearRedriven(id).transform(v -> Future.failedFuture(e))))
                 .map(DeadLetterVerticle::toJson);
         });
     }

@@ -91,6 +91,10 @@ public final class DeadLetters {
             .map(rows -> toDeadLetter(rows.iterator().next()));
     }
 
+    public Future<Void> clearRedriven(UUID id) {
+        return pool.preparedQuery("UPDATE dead_letters SET redriven_at = NULL WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
+    }
+
     private static DeadLetter toDeadLetter(Row row) {
         return new DeadLetter(row.getUUID("id"), row.getString("consumer"), row.getString("topic"), row.getInteger("partition_no"),
             row.getLong("record_offset"), row.getString("record_key"), row.getString("record_value"), row.getString("error"),

@@ -92,7 +92,16 @@ public final class SubscriptionHub {
                 LOG.warn("subscription fan-out skipped a record of {}: {}", record.topic(), e.toString());
             }
         });
-        return consumer.subscribe(Set.of(topics.orderEvents(), topics.sagaEvents()));
+        // Ready once partitions are assigned: reading from the latest offset, updates before that are not seen.
+        io.vertx.core.Promise<Void> assigned = io.vertx.core.Promise.promise();
+        consumer.partitionsAssignedHandler(partitions -> assigned.tryComplete());
+        long fallback = vertx.setTimer(15_000, id -> {
+            LOG.warn("subscription fan-out: no partitions assigned within 15 s; serving anyway");
+            assigned.tryComplete();
+        });
+        return consumer.subscribe(Set.of(topics.orderEvents(), topics.sagaEvents()))
+            .compose(v -> assigned.future())
+            .onComplete(done -> vertx.cancelTimer(fallback));
     }
 
     public Future<Void> stop() {
