@@ -277,6 +277,48 @@ class GraphQLApiIT {
     }
 
     @Test
+    void operatorsFollowSagasRetryThemAndRedriveDeadLettersThroughGraphQL() throws Exception {
+        String admin = token("admin");
+        java.util.concurrent.BlockingQueue<JsonObject> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        var ws = client.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("localhost").setPort(port)
+                .setURI("/graphql").addSubProtocol("graphql-transport-ws"))
+            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ws.textMessageHandler(text -> messages.add(new JsonObject(text)));
+        ws.writeTextMessage(new JsonObject().put("type", "connection_init")
+            .put("payload", new JsonObject().put("Authorization", "Bearer " + admin)).encode());
+        assertThat(messages.poll(10, TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
+        ws.writeTextMessage(new JsonObject().put("id", "sagas").put("type", "subscribe").put("payload", new JsonObject()
+            .put("query", "subscription { sagaUpdated { id orderId status steps { name status } } }")).encode());
+        Thread.sleep(500);
+
+        String orderId = placeAndComplete(token("alice"), "alice");
+        String finalStatus = null;
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline && !"COMPLETED".equals(finalStatus)) {
+            JsonObject m = messages.poll(1, TimeUnit.SECONDS);
+            if (m != null && "next".equals(m.getString("type"))) {
+                JsonObject saga = m.getJsonObject("payload").getJsonObject("data").getJsonObject("sagaUpdated");
+                if (orderId.equals(saga.getString("orderId"))) {
+                    finalStatus = saga.getString("status");
+                }
+            }
+        }
+        ws.close();
+        assertThat(finalStatus).isEqualTo("COMPLETED");
+
+        JsonObject saga = gql(admin, "{ sagaForOrder(orderId: \"" + orderId + "\") { id status flagged cancelRequested } }")
+            .getJsonObject("data").getJsonObject("sagaForOrder");
+        assertThat(saga.getBoolean("flagged")).isFalse();
+        assertThat(code(gql(admin, "mutation { retrySaga(id: \"" + saga.getString("id") + "\") { status } }"))).isEqualTo("CONFLICT");
+        assertThat(code(gql(admin, "mutation { retrySaga(id: \"no-such-saga\") { status } }"))).isEqualTo("NOT_FOUND");
+        assertThat(code(gql(token("bob"), "mutation { retrySaga(id: \"" + saga.getString("id") + "\") { status } }"))).isEqualTo("FORBIDDEN");
+        assertThat(code(gql(admin, "mutation { redriveDeadLetter(id: \"" + UUID.randomUUID() + "\") { id } }"))).isEqualTo("NOT_FOUND");
+        assertThat(code(gql(admin, "mutation { redriveDeadLetter(id: \"not-an-id\") { id } }"))).isEqualTo("BAD_USER_INPUT");
+        assertThat(code(gql(token("alice"), "{ deadLetters { totalCount } }"))).isEqualTo("FORBIDDEN");
+        assertThat(code(gql(token("alice"), "{ platformStats { deadLetterCount } }"))).isEqualTo("FORBIDDEN");
+    }
+
+    @Test
     void graphiqlIsServed() throws Exception {
         var page = web.get(port, "localhost", "/graphiql/").send().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(page.statusCode()).isEqualTo(200);
