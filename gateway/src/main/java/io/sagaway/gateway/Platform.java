@@ -124,6 +124,31 @@ public final class Platform {
     }
 
     private HttpGatewayVerticle.Settings gatewaySettings() {
+        return new HttpGatewayVerticle.Settings(config.httpPort(), endpoints, config.postgresPoolSize(), config.postgresSchema(), topics,
+            config.indexPrefix(), auth(), config.maxRequestBytes(),
+            new SagawayGraphQL.Limits(config.maxQueryDepth(), config.maxQueryComplexity()), Duration.ofMillis(config.waitTimeoutMs()),
+            metrics);
+    }
+
+    /** An external issuer when one is configured (public key or JWKS), else the built-in one. */
+    private AuthService auth() {
+        if (config.jwtPublicKey().isPresent()) {
+            LOG.info("Verifying {} tokens of an external issuer with its public key; the built-in issuer is off", config.jwtAlgorithm());
+            return AuthService.externalKey(vertx, config.jwtAlgorithm(), config.jwtPublicKey().get());
+        }
+        if (config.jwksUrl().isPresent()) {
+            io.vertx.ext.web.client.WebClient web = io.vertx.ext.web.client.WebClient.create(vertx);
+            java.util.List<io.vertx.core.json.JsonObject> keys = new java.util.ArrayList<>();
+            block(web.getAbs(config.jwksUrl().get()).send().map(response -> {
+                response.bodyAsJsonObject().getJsonArray("keys").forEach(k -> keys.add((io.vertx.core.json.JsonObject) k));
+                return keys;
+            }).eventually(() -> {
+                web.close();
+                return Future.succeededFuture();
+            }), START_TIMEOUT);
+            LOG.info("Verifying tokens of an external issuer with {} keys of {}; the built-in issuer is off", keys.size(), config.jwksUrl().get());
+            return AuthService.externalJwks(vertx, keys);
+        }
         String secret = config.jwtSecret();
         if (secret.isEmpty()) {
             secret = java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID();
@@ -134,10 +159,7 @@ public final class Platform {
             LOG.warn("The built-in token issuer serves the DEVELOPMENT users admin/admin, alice/alice and bob/bob: set {} for anything else",
                 PlatformConfig.AUTH_USERS);
         }
-        return new HttpGatewayVerticle.Settings(config.httpPort(), endpoints, config.postgresPoolSize(), config.postgresSchema(), topics,
-            config.indexPrefix(), new AuthService(vertx, secret, config.authUsers(), Duration.ofHours(8)), config.maxRequestBytes(),
-            new SagawayGraphQL.Limits(config.maxQueryDepth(), config.maxQueryComplexity()), Duration.ofMillis(config.waitTimeoutMs()),
-            metrics);
+        return new AuthService(vertx, secret, config.authUsers(), Duration.ofHours(8));
     }
 
     /** How the read model's operator actions (rebuild) reach their services. */

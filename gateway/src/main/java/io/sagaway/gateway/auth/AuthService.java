@@ -41,11 +41,35 @@ public final class AuthService {
     private final List<User> users;
     private final Duration tokenLifetime;
 
+    /** The built-in issuer: tokens signed and verified with a shared HS256 secret. */
     public AuthService(Vertx vertx, String secret, List<User> users, Duration tokenLifetime) {
-        this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-            .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+        this(JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))),
+            users, tokenLifetime);
+    }
+
+    private AuthService(JWTAuth jwt, List<User> users, Duration tokenLifetime) {
+        this.jwt = jwt;
         this.users = List.copyOf(users);
         this.tokenLifetime = tokenLifetime;
+    }
+
+    /**
+     * Tokens of an external issuer, verified with its public key (PEM) and algorithm, e.g. RS256;
+     * the built-in issuer is off.
+     */
+    public static AuthService externalKey(Vertx vertx, String algorithm, String publicKeyPem) {
+        return new AuthService(JWTAuth.create(vertx, new JWTAuthOptions()
+            .addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(publicKeyPem))), List.of(), Duration.ZERO);
+    }
+
+    /** Tokens of an external issuer, verified with the keys of its JWKS (fetched at start); the built-in issuer is off. */
+    public static AuthService externalJwks(Vertx vertx, List<JsonObject> jwks) {
+        return new AuthService(JWTAuth.create(vertx, new JWTAuthOptions().setJwks(jwks)), List.of(), Duration.ZERO);
+    }
+
+    /** Whether {@code POST /auth/token} serves tokens. */
+    public boolean issues() {
+        return !users.isEmpty();
     }
 
     /** The caller of an {@code Authorization} header value; fails with UNAUTHENTICATED. */

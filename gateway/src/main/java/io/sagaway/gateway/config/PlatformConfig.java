@@ -40,6 +40,9 @@ import java.util.Set;
  * @param maxQueryDepth        SAGAWAY_GRAPHQL_MAX_DEPTH, default 12
  * @param maxQueryComplexity   SAGAWAY_GRAPHQL_MAX_COMPLEXITY, default 500
  * @param waitTimeoutMs        SAGAWAY_WAIT_TIMEOUT_MS, default 30000: how long placeOrder may wait for PROJECTED or COMPLETED
+ * @param jwtPublicKey         SAGAWAY_JWT_PUBLIC_KEY: PEM public key of an external issuer (turns the built-in issuer off)
+ * @param jwtAlgorithm         SAGAWAY_JWT_ALGORITHM, default RS256: the external issuer's algorithm
+ * @param jwksUrl              SAGAWAY_JWT_JWKS_URL: JWKS of an external issuer (turns the built-in issuer off)
  */
 public record PlatformConfig(
     int httpPort,
@@ -64,7 +67,10 @@ public record PlatformConfig(
     long maxRequestBytes,
     int maxQueryDepth,
     int maxQueryComplexity,
-    int waitTimeoutMs
+    int waitTimeoutMs,
+    Optional<String> jwtPublicKey,
+    String jwtAlgorithm,
+    Optional<String> jwksUrl
 ) {
     public static final String HTTP_PORT = "SAGAWAY_HTTP_PORT";
     public static final String ROLES = "SAGAWAY_ROLES";
@@ -92,6 +98,9 @@ public record PlatformConfig(
     public static final String GRAPHQL_MAX_DEPTH = "SAGAWAY_GRAPHQL_MAX_DEPTH";
     public static final String GRAPHQL_MAX_COMPLEXITY = "SAGAWAY_GRAPHQL_MAX_COMPLEXITY";
     public static final String WAIT_TIMEOUT_MS = "SAGAWAY_WAIT_TIMEOUT_MS";
+    public static final String JWT_PUBLIC_KEY = "SAGAWAY_JWT_PUBLIC_KEY";
+    public static final String JWT_ALGORITHM = "SAGAWAY_JWT_ALGORITHM";
+    public static final String JWT_JWKS_URL = "SAGAWAY_JWT_JWKS_URL";
 
     private static final java.util.regex.Pattern SCHEMA = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -131,7 +140,10 @@ public record PlatformConfig(
             intBetween(MAX_REQUEST_BYTES, settings.getOrDefault(MAX_REQUEST_BYTES, "65536"), 1024, 100_000_000),
             intBetween(GRAPHQL_MAX_DEPTH, settings.getOrDefault(GRAPHQL_MAX_DEPTH, "12"), 2, 100),
             intBetween(GRAPHQL_MAX_COMPLEXITY, settings.getOrDefault(GRAPHQL_MAX_COMPLEXITY, "500"), 10, 100_000),
-            intBetween(WAIT_TIMEOUT_MS, settings.getOrDefault(WAIT_TIMEOUT_MS, "30000"), 100, 600_000));
+            intBetween(WAIT_TIMEOUT_MS, settings.getOrDefault(WAIT_TIMEOUT_MS, "30000"), 100, 600_000),
+            publicKey(settings.get(JWT_PUBLIC_KEY)),
+            algorithm(settings.getOrDefault(JWT_ALGORITHM, "RS256")),
+            url(JWT_JWKS_URL, settings.get(JWT_JWKS_URL), Set.of("http", "https")));
     }
 
     /** Whether any service must come from the local stack. */
@@ -160,7 +172,29 @@ public record PlatformConfig(
 
     /** Whether the built-in issuer serves the development users (the server then warns at start-up). */
     public boolean developmentUsers() {
-        return authUsers.equals(io.sagaway.gateway.auth.AuthService.DEVELOPMENT_USERS);
+        return !externalIssuer() && authUsers.equals(io.sagaway.gateway.auth.AuthService.DEVELOPMENT_USERS);
+    }
+
+    /** Whether tokens come from an external issuer (and the built-in one is off). */
+    public boolean externalIssuer() {
+        return jwtPublicKey.isPresent() || jwksUrl.isPresent();
+    }
+
+    private static Optional<String> publicKey(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        if (!raw.contains("BEGIN PUBLIC KEY")) {
+            throw new ConfigException(JWT_PUBLIC_KEY + " must be a PEM public key (-----BEGIN PUBLIC KEY-----...)");
+        }
+        return Optional.of(raw.trim());
+    }
+
+    private static String algorithm(String raw) {
+        if (!Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512").contains(raw)) {
+            throw new ConfigException(JWT_ALGORITHM + "='" + raw + "' is not an asymmetric JWT algorithm such as RS256 or ES256");
+        }
+        return raw;
     }
 
     private static List<io.sagaway.gateway.auth.AuthService.User> users(String raw) {

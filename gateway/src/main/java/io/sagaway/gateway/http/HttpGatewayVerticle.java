@@ -150,6 +150,11 @@ public final class HttpGatewayVerticle extends VerticleBase {
     }
 
     private void issueToken(RoutingContext rc) {
+        if (!settings.auth().issues()) {
+            rc.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(new JsonObject().put("error", "the built-in token issuer is off: tokens come from the configured issuer").encode());
+            return;
+        }
         JsonObject body;
         try {
             body = rc.body().asJsonObject();
