@@ -251,6 +251,18 @@ class GraphQLApiIT {
             }
         }
         ws.close();
+        // The socket's subscriptions end with it: nothing is left listening.
+        String open = null;
+        for (int i = 0; i < 50; i++) {
+            String metrics = web.get(port, "localhost", "/metrics").send().toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS).bodyAsString();
+            open = metrics.lines().filter(l -> l.startsWith("sagaway_graphql_subscriptions ")).findFirst().orElse("");
+            if (open.endsWith(" 0.0")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(open).endsWith(" 0.0");
 
         assertThat(seen).containsExactly("PENDING", "PAID", "RESERVED", "SHIPPED");
         assertThat(versions).containsExactly(1, 2, 3, 4);
@@ -271,7 +283,8 @@ class GraphQLApiIT {
             }
             break;
         }
-        assertThat(text).contains("sagaway_graphql_requests_seconds_count").contains("vertx_http_server_requests")
+        assertThat(text).contains("sagaway_kafka_consumer_lag{group=").contains("sagaway_graphql_subscriptions")
+            .contains("sagaway_graphql_requests_seconds_count").contains("vertx_http_server_requests")
             .contains("sagaway_projection_lag_last_milliseconds").contains("sagaway_sagas{status=\"COMPLETED\"}")
             .doesNotContain("sagaway_sagas{status=\"COMPLETED\"} 0.0");
     }

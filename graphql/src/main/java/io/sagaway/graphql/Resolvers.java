@@ -43,6 +43,8 @@ import java.util.function.Function;
 final class Resolvers {
 
     static final String CALLER = "caller";
+    /** Where a connection's subscriptions are kept, so they end with it (a set of publishers in the GraphQL context). */
+    static final String CONNECTION_STREAMS = "connectionStreams";
     static final String SAGA_LOADER = "sagaByOrder";
 
     private final PlatformApi api;
@@ -419,9 +421,9 @@ final class Resolvers {
                 }
                 return Future.succeededFuture();
             });
-        return allowed.map(v -> (Object) api.updates().orders(update ->
+        return allowed.map(v -> (Object) tied(env, api.updates().orders(update ->
                 (orderId == null || orderId.equals(update.orderId())) && (customer == null || customer.equals(update.customerId()))
-                    && (caller.isOperator() || caller.mayActFor(update.customerId()))))
+                    && (caller.isOperator() || caller.mayActFor(update.customerId())))))
             .toCompletionStage().toCompletableFuture();
     }
 
@@ -434,7 +436,17 @@ final class Resolvers {
             return CompletableFuture.failedFuture(e);
         }
         String sagaId = env.getArgument("sagaId");
-        return CompletableFuture.completedFuture(api.updates().sagas(saga -> sagaId == null || sagaId.equals(saga.getString("id"))));
+        return CompletableFuture.completedFuture(tied(env, api.updates().sagas(saga -> sagaId == null || sagaId.equals(saga.getString("id")))));
+    }
+
+    /** Ties a subscription's stream to its connection, which closes it when it ends. */
+    private static <T> io.sagaway.graphql.subscriptions.BoundedPublisher<T> tied(DataFetchingEnvironment env,
+                                                                               io.sagaway.graphql.subscriptions.BoundedPublisher<T> publisher) {
+        java.util.Set<io.sagaway.graphql.subscriptions.BoundedPublisher<?>> streams = env.getGraphQlContext().get(CONNECTION_STREAMS);
+        if (streams != null) {
+            streams.add(publisher);
+        }
+        return publisher;
     }
 
     // --- Order.saga, batched ---

@@ -54,6 +54,11 @@ public final class SagawayGraphQL {
         return registry;
     }
 
+    /** The key under which a connection's set of subscription streams is put in the GraphQL context. */
+    public static String connectionStreamsKey() {
+        return Resolvers.CONNECTION_STREAMS;
+    }
+
     /** The key under which a request's {@link Caller} is put in the GraphQL context. */
     public static String callerKey() {
         return Resolvers.CALLER;

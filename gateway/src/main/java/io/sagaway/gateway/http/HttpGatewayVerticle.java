@@ -99,6 +99,10 @@ public final class HttpGatewayVerticle extends VerticleBase {
 
         router.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(settings.metrics().registry()));
         settings.metrics().countSagas(vertx, backends.postgres(), Duration.ofSeconds(5));
+        settings.metrics().countSubscriptions(updates::subscriberCount);
+        settings.metrics().measureConsumerLag(vertx, backends.kafkaAdmin(), java.util.stream.Stream.of(
+                "order-saga", "payment", "inventory", "shipping", "order-projector", "saga-projector")
+            .map(settings.topics()::consumer).toList(), Duration.ofSeconds(10));
 
         router.post("/auth/token").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::issueToken);
 
@@ -112,7 +116,8 @@ public final class HttpGatewayVerticle extends VerticleBase {
                 }, init::fail);
             })
             .beforeExecute(b -> b.builder()
-                .graphQLContext(Map.of(SagawayGraphQL.callerKey(), WsCallers.of(b.context().socket())))
+                .graphQLContext(Map.of(SagawayGraphQL.callerKey(), WsCallers.of(b.context().socket()),
+                    SagawayGraphQL.connectionStreamsKey(), WsCallers.streams(b.context().socket())))
                 .dataLoaderRegistry(graphQL.dataLoaders()))
             .onSocketEnd(WsCallers::remove)
             .build();
@@ -218,20 +223,32 @@ public final class HttpGatewayVerticle extends VerticleBase {
         return server == null ? -1 : server.actualPort();
     }
 
-    /** Callers of WebSocket connections, set at connection_init. */
+    /** Callers of WebSocket connections (set at connection_init) and their subscriptions, which end with them. */
     private static final class WsCallers {
-        private static final Map<io.vertx.core.http.ServerWebSocket, Caller> CALLERS = new java.util.concurrent.ConcurrentHashMap<>();
+        private record Connection(Caller caller, java.util.Set<io.sagaway.graphql.subscriptions.BoundedPublisher<?>> streams) {
+        }
+
+        private static final Map<io.vertx.core.http.ServerWebSocket, Connection> CONNECTIONS = new java.util.concurrent.ConcurrentHashMap<>();
 
         static void put(io.vertx.core.http.ServerWebSocket socket, Caller caller) {
-            CALLERS.put(socket, caller);
+            CONNECTIONS.put(socket, new Connection(caller, java.util.concurrent.ConcurrentHashMap.newKeySet()));
         }
 
         static Caller of(io.vertx.core.http.ServerWebSocket socket) {
-            return CALLERS.get(socket);
+            Connection connection = CONNECTIONS.get(socket);
+            return connection == null ? null : connection.caller();
+        }
+
+        static java.util.Set<io.sagaway.graphql.subscriptions.BoundedPublisher<?>> streams(io.vertx.core.http.ServerWebSocket socket) {
+            Connection connection = CONNECTIONS.get(socket);
+            return connection == null ? java.util.concurrent.ConcurrentHashMap.newKeySet() : connection.streams();
         }
 
         static void remove(io.vertx.core.http.ServerWebSocket socket) {
-            CALLERS.remove(socket);
+            Connection connection = CONNECTIONS.remove(socket);
+            if (connection != null) {
+                connection.streams().forEach(io.sagaway.graphql.subscriptions.BoundedPublisher::close);
+            }
         }
     }
 }

@@ -74,6 +74,37 @@ public final class PlatformMetrics {
             .onFailure(e -> LOG.debug("saga counts not refreshed: {}", e.toString())));
     }
 
+    /**
+     * Measures every {@code interval} how far each of the platform's consumer groups is behind the
+     * end of its partitions (records not yet consumed), as {@code sagaway_kafka_consumer_lag{group}}.
+     */
+    public void measureConsumerLag(Vertx vertx, io.vertx.kafka.admin.KafkaAdminClient admin, java.util.List<String> groups, Duration interval) {
+        for (String group : groups) {
+            AtomicLong lag = new AtomicLong();
+            Gauge.builder("sagaway.kafka.consumer.lag", lag, AtomicLong::get).tag("group", group).strongReference(true)
+                .description("Records on the group's partitions not yet consumed").register(registry);
+            vertx.setPeriodic(0, interval.toMillis(), id -> admin.listConsumerGroupOffsets(group)
+                .compose(committed -> {
+                    if (committed.isEmpty()) {
+                        return io.vertx.core.Future.succeededFuture(0L);
+                    }
+                    Map<io.vertx.kafka.client.common.TopicPartition, io.vertx.kafka.admin.OffsetSpec> latest = new java.util.HashMap<>();
+                    committed.keySet().forEach(tp -> latest.put(tp, io.vertx.kafka.admin.OffsetSpec.LATEST));
+                    return admin.listOffsets(latest).map(ends -> committed.entrySet().stream()
+                        .mapToLong(e -> Math.max(0, ends.get(e.getKey()).getOffset() - e.getValue().getOffset())).sum());
+                })
+                .onSuccess(lag::set)
+                .onFailure(e -> LOG.debug("consumer lag of {} not measured: {}", group, e.toString())));
+        }
+    }
+
+    /** Counts open subscriptions (so a leak would show). */
+    public void countSubscriptions(java.util.function.IntSupplier open) {
+        // Micrometer holds a gauge's object weakly: keep this lambda alive.
+        Gauge.builder("sagaway.graphql.subscriptions", open, s -> s.getAsInt()).strongReference(true)
+            .description("Open GraphQL subscriptions in this gateway").register(registry);
+    }
+
     /** Times each GraphQL request over HTTP, tagged with its operation name (or "anonymous"). */
     public void timeGraphQL(RoutingContext rc) {
         long start = System.nanoTime();

@@ -104,6 +104,11 @@ public final class BoundedPublisher<T> implements Publisher<T> {
         }
     }
 
+    /** Ends the stream from the server side, e.g. when the client's connection closed. */
+    public void close() {
+        context.runOnContext(v -> end());
+    }
+
     public boolean isDone() {
         return done;
     }

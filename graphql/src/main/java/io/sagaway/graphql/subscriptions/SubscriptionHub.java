@@ -50,7 +50,32 @@ public final class SubscriptionHub {
         }
     }
 
-    private record Listener<T>(Predicate<T> filter, BoundedPublisher<Map<String, Object>> publisher, Map<String, Long> delivered) {
+    /**
+     * One subscription. Not a record: it sits in a hash set, and a record's hash would change with
+     * its {@code delivered} map, so the set could no longer find (and remove) it.
+     */
+    private static final class Listener<T> {
+        private final Predicate<T> filter;
+        private final BoundedPublisher<Map<String, Object>> publisher;
+        private final Map<String, Long> delivered;
+
+        Listener(Predicate<T> filter, BoundedPublisher<Map<String, Object>> publisher, Map<String, Long> delivered) {
+            this.filter = filter;
+            this.publisher = publisher;
+            this.delivered = delivered;
+        }
+
+        Predicate<T> filter() {
+            return filter;
+        }
+
+        BoundedPublisher<Map<String, Object>> publisher() {
+            return publisher;
+        }
+
+        Map<String, Long> delivered() {
+            return delivered;
+        }
     }
 
     private final Vertx vertx;
