@@ -3,6 +3,7 @@
 # the local stack (started and stopped here when not already running).
 #   deployment/scripts/bench.sh write-path [--seconds N] [--lanes N] [--relay-batch N] [--no-notify]
 #   deployment/scripts/bench.sh read-model [--orders N]
+#   deployment/scripts/bench.sh api-latency [--url URL] [--orders N] [--rate N]   (against a running ./run.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deployment/scripts/common.sh
@@ -10,7 +11,8 @@ source deployment/scripts/common.sh
 case "${1:-}" in
   write-path) main=io.sagaway.bench.WritePathBenchmark ;;
   read-model) main=io.sagaway.bench.ReadModelBenchmark ;;
-  *) die "usage: deployment/scripts/bench.sh write-path|read-model [options]" ;;
+  api-latency) main=io.sagaway.bench.ApiLatencyBenchmark ;;
+  *) die "usage: deployment/scripts/bench.sh write-path|read-model|api-latency [options]" ;;
 esac
 shift
 ensure_prerequisites

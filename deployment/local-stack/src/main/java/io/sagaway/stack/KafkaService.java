@@ -74,10 +74,16 @@ final class KafkaService extends LocalService {
             "") ;
     }
 
-    /** A random cluster id in Kafka's form: 16 bytes, URL-safe base64 without padding. */
-    private static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    /** A random cluster id in Kafka's form (16 bytes, URL-safe base64 without padding) that does not start with '-' or '_'. */
+    static String clusterId() {
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+            // The storage tool's argument parser takes an id starting with '-' for an option: draw again.
+            if (Character.isLetterOrDigit(id.charAt(0))) {
+                return id;
+            }
+        }
     }
 }
