@@ -159,6 +159,14 @@ class GraphQLApiIT {
         assertThat(deep.getJsonArray("errors")).isNull();
         JsonObject tooDeep = gql(alice, "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }");
         assertThat(code(tooDeep)).isEqualTo("BAD_USER_INPUT");
+        StringBuilder wide = new StringBuilder("{");
+        for (int i = 0; i < 300; i++) {
+            wide.append(" s").append(i).append(": stock(sku: \"SKU-1\") { sku available }");
+        }
+        JsonObject tooComplex = gql(alice, wide.append(" }").toString());
+        assertThat(code(tooComplex)).isEqualTo("BAD_USER_INPUT");
+        JsonObject introspection = gql(alice, "{ __schema { queryType { name } types { name } } }");
+        assertThat(introspection.getJsonArray("errors")).isNull();
 
         var malformed = web.post(port, "localhost", "/graphql").putHeader("Authorization", "Bearer " + alice)
             .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{not json")).toCompletionStage()
