@@ -45,6 +45,8 @@ final class Resolvers {
     static final String CALLER = "caller";
     /** Where a connection's subscriptions are kept, so they end with it (a set of publishers in the GraphQL context). */
     static final String CONNECTION_STREAMS = "connectionStreams";
+    /** Whether a connection cannot take more right now (a BooleanSupplier in the GraphQL context). */
+    static final String CONNECTION_CONGESTED = "connectionCongested";
     static final String SAGA_LOADER = "sagaByOrder";
 
     private final PlatformApi api;
@@ -445,6 +447,10 @@ final class Resolvers {
         java.util.Set<io.sagaway.graphql.subscriptions.BoundedPublisher<?>> streams = env.getGraphQlContext().get(CONNECTION_STREAMS);
         if (streams != null) {
             streams.add(publisher);
+        }
+        java.util.function.BooleanSupplier congested = env.getGraphQlContext().get(CONNECTION_CONGESTED);
+        if (congested != null) {
+            publisher.gate(congested);
         }
         return publisher;
     }

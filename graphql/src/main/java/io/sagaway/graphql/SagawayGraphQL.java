@@ -54,6 +54,11 @@ public final class SagawayGraphQL {
         return registry;
     }
 
+    /** The key under which a connection's congestion check (a BooleanSupplier) is put in the GraphQL context. */
+    public static String connectionCongestedKey() {
+        return Resolvers.CONNECTION_CONGESTED;
+    }
+
     /** The key under which a connection's set of subscription streams is put in the GraphQL context. */
     public static String connectionStreamsKey() {
         return Resolvers.CONNECTION_STREAMS;

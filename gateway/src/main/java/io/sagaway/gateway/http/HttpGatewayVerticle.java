@@ -117,7 +117,8 @@ public final class HttpGatewayVerticle extends VerticleBase {
             })
             .beforeExecute(b -> b.builder()
                 .graphQLContext(Map.of(SagawayGraphQL.callerKey(), WsCallers.of(b.context().socket()),
-                    SagawayGraphQL.connectionStreamsKey(), WsCallers.streams(b.context().socket())))
+                    SagawayGraphQL.connectionStreamsKey(), WsCallers.streams(b.context().socket()),
+                    SagawayGraphQL.connectionCongestedKey(), (java.util.function.BooleanSupplier) b.context().socket()::writeQueueFull))
                 .dataLoaderRegistry(graphQL.dataLoaders()))
             .onSocketEnd(WsCallers::remove)
             .build();
@@ -230,8 +231,14 @@ public final class HttpGatewayVerticle extends VerticleBase {
 
         private static final Map<io.vertx.core.http.ServerWebSocket, Connection> CONNECTIONS = new java.util.concurrent.ConcurrentHashMap<>();
 
+        /** Bounds what a slow reader can pile up in the server: its streams hold back, then drop it. */
+        private static final int WRITE_QUEUE_BYTES = 256 * 1024;
+
         static void put(io.vertx.core.http.ServerWebSocket socket, Caller caller) {
-            CONNECTIONS.put(socket, new Connection(caller, java.util.concurrent.ConcurrentHashMap.newKeySet()));
+            Connection connection = new Connection(caller, java.util.concurrent.ConcurrentHashMap.newKeySet());
+            CONNECTIONS.put(socket, connection);
+            socket.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+            socket.drainHandler(v -> connection.streams().forEach(io.sagaway.graphql.subscriptions.BoundedPublisher::resume));
         }
 
         static Caller of(io.vertx.core.http.ServerWebSocket socket) {

@@ -21,6 +21,7 @@ public final class BoundedPublisher<T> implements Publisher<T> {
     private final int capacity;
     private final Consumer<BoundedPublisher<T>> onEnd;
     private final Queue<T> buffer = new ArrayDeque<>();
+    private java.util.function.BooleanSupplier congested = () -> false;
     private Subscriber<? super T> subscriber;
     private long demand;
     private boolean done;
@@ -82,8 +83,21 @@ public final class BoundedPublisher<T> implements Publisher<T> {
         });
     }
 
+    /**
+     * Holds items back while {@code congested} says the connection cannot take more (its write
+     * queue is full): they wait in the bounded buffer, and {@link #resume()} sends them on.
+     */
+    public void gate(java.util.function.BooleanSupplier congested) {
+        this.congested = congested;
+    }
+
+    /** Sends buffered items on, once the connection drained. */
+    public void resume() {
+        context.runOnContext(v -> drain());
+    }
+
     private void drain() {
-        while (!done && subscriber != null && demand > 0 && !buffer.isEmpty()) {
+        while (!done && subscriber != null && demand > 0 && !buffer.isEmpty() && !congested.getAsBoolean()) {
             demand--;
             subscriber.onNext(buffer.poll());
         }

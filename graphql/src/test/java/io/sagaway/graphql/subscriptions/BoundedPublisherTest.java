@@ -104,6 +104,35 @@ class BoundedPublisherTest {
     }
 
     @Test
+    void aCongestedConnectionHoldsItemsBackUntilItDrainsAndOverflowDropsTheSubscriber() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean congested = new java.util.concurrent.atomic.AtomicBoolean(true);
+        BoundedPublisher<Integer> publisher = new BoundedPublisher<>(vertx.getOrCreateContext(), 8, p -> { });
+        publisher.gate(congested::get);
+        Recorder recorder = new Recorder();
+        publisher.subscribe(recorder);
+        settle();
+        recorder.subscription.request(Long.MAX_VALUE);
+        for (int i = 0; i < 5; i++) {
+            publisher.offer(i);
+        }
+        settle();
+        assertThat(recorder.items).isEmpty();
+
+        congested.set(false);
+        publisher.resume();
+        settle();
+        assertThat(recorder.items).containsExactly(0, 1, 2, 3, 4);
+
+        congested.set(true);
+        for (int i = 0; i < 20; i++) {
+            publisher.offer(i);
+        }
+        settle();
+        assertThat(recorder.error.get()).hasMessageContaining("fell more than 8 updates behind");
+        assertThat(publisher.isDone()).isTrue();
+    }
+
+    @Test
     void cancellingEndsTheStream() throws Exception {
         List<BoundedPublisher<Integer>> ended = new CopyOnWriteArrayList<>();
         BoundedPublisher<Integer> publisher = new BoundedPublisher<>(vertx.getOrCreateContext(), 4, ended::add);
