@@ -77,6 +77,19 @@ class GraphQLApiIT {
         return response.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code");
     }
 
+    /** A graphql-transport-ws connection, initialised with the token; every message it receives goes to {@code messages}. */
+    private static io.vertx.core.http.WebSocket subscriptionSocket(String token, java.util.concurrent.BlockingQueue<JsonObject> messages)
+        throws Exception {
+        var ws = client.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("localhost").setPort(port)
+                .setURI("/graphql").addSubProtocol("graphql-transport-ws"))
+            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ws.textMessageHandler(text -> messages.add(new JsonObject(text)));
+        ws.writeTextMessage(new JsonObject().put("type", "connection_init")
+            .put("payload", new JsonObject().put("Authorization", "Bearer " + token)).encode());
+        assertThat(messages.poll(10, TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
+        return ws;
+    }
+
     private static String placeAndComplete(String token, String customer) throws Exception {
         JsonObject r = gql(token, "mutation { placeOrder(input: {customerId: \"" + customer + "\", items: [{sku: \"SKU-1\", quantity: 1, "
             + "unitPrice: \"10.50\"}], shippingAddress: " + ADDRESS + ", waitFor: COMPLETED}) { orderId status version "
@@ -223,13 +236,7 @@ class GraphQLApiIT {
     void aSubscriberSeesEachStatusOfItsOrdersOnceInVersionOrderOverGraphqlTransportWs() throws Exception {
         String alice = token("alice");
         java.util.concurrent.BlockingQueue<JsonObject> messages = new java.util.concurrent.LinkedBlockingQueue<>();
-        var ws = client.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("localhost").setPort(port)
-                .setURI("/graphql").addSubProtocol("graphql-transport-ws"))
-            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        ws.textMessageHandler(text -> messages.add(new JsonObject(text)));
-        ws.writeTextMessage(new JsonObject().put("type", "connection_init")
-            .put("payload", new JsonObject().put("Authorization", "Bearer " + alice)).encode());
-        assertThat(messages.poll(10, TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
+        var ws = subscriptionSocket(alice, messages);
         ws.writeTextMessage(new JsonObject().put("id", "s1").put("type", "subscribe").put("payload", new JsonObject()
             .put("query", "subscription { orderStatusChanged(customerId: \"alice\") { orderId status version } }")).encode());
         ws.writeTextMessage(new JsonObject().put("id", "s2").put("type", "subscribe").put("payload", new JsonObject()
@@ -301,13 +308,7 @@ class GraphQLApiIT {
     void operatorsFollowSagasRetryThemAndRedriveDeadLettersThroughGraphQL() throws Exception {
         String admin = token("admin");
         java.util.concurrent.BlockingQueue<JsonObject> messages = new java.util.concurrent.LinkedBlockingQueue<>();
-        var ws = client.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("localhost").setPort(port)
-                .setURI("/graphql").addSubProtocol("graphql-transport-ws"))
-            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        ws.textMessageHandler(text -> messages.add(new JsonObject(text)));
-        ws.writeTextMessage(new JsonObject().put("type", "connection_init")
-            .put("payload", new JsonObject().put("Authorization", "Bearer " + admin)).encode());
-        assertThat(messages.poll(10, TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
+        var ws = subscriptionSocket(admin, messages);
         ws.writeTextMessage(new JsonObject().put("id", "sagas").put("type", "subscribe").put("payload", new JsonObject()
             .put("query", "subscription { sagaUpdated { id orderId status steps { name status } } }")).encode());
         Thread.sleep(500);

@@ -96,9 +96,9 @@ public final class ReadModelRebuild {
         return pool.query(countSql).execute().map(rows -> rows.iterator().next().getLong(0)).compose(total -> {
             Promise<Void> done = Promise.promise();
             if (kind == ReadModelIndices.Kind.ORDERS) {
-                replayOrders(target, id, new Progress<>(0L, 0, false), total, done);
+                repeat(at -> replayOrders(target, id, at, total), new Progress<>(0L, 0, false), done);
             } else {
-                replaySagas(target, id, new Progress<>("", 0, false), total, done);
+                repeat(at -> replaySagas(target, id, at, total), new Progress<>("", 0, false), done);
             }
             return done.future();
         });
@@ -108,9 +108,22 @@ public final class ReadModelRebuild {
     private record Progress<C>(C cursor, long done, boolean end) {
     }
 
-    /** One batch of events after the cursor's position, then the next, until the store is read to its end. */
-    private void replayOrders(String target, UUID id, Progress<Long> at, long total, Promise<Void> finished) {
-        pool.preparedQuery("""
+    /** Runs {@code batch} from {@code at}, then from where it got, until it reaches the end; one event-loop turn per batch. */
+    private <C> void repeat(java.util.function.Function<Progress<C>, Future<Progress<C>>> batch, Progress<C> at, Promise<Void> finished) {
+        batch.apply(at).onComplete(next -> {
+            if (next.failed()) {
+                finished.fail(next.cause());
+            } else if (next.result().end()) {
+                finished.complete();
+            } else {
+                vertx.runOnContext(v -> repeat(batch, next.result(), finished));
+            }
+        });
+    }
+
+    /** One batch of events after the cursor's position. */
+    private Future<Progress<Long>> replayOrders(String target, UUID id, Progress<Long> at, long total) {
+        return pool.preparedQuery("""
                 SELECT position, event_id, aggregate_id, version, event_type, data, metadata, occurred_at FROM events
                 WHERE aggregate_type = 'Order' AND position > $1 ORDER BY position LIMIT $2""")
             .execute(Tuple.of(at.cursor(), BATCH))
@@ -133,21 +146,13 @@ public final class ReadModelRebuild {
                 return orders.projectInto(target, byOrder)
                     .compose(v -> RebuildStore.progress(pool, id, next.done(), Math.max(total, next.done())))
                     .map(next);
-            })
-            .onComplete(next -> {
-                if (next.failed()) {
-                    finished.fail(next.cause());
-                } else if (next.result().end()) {
-                    finished.complete();
-                } else {
-                    vertx.runOnContext(v -> replayOrders(target, id, next.result(), total, finished));
-                }
             });
     }
 
-    private void replaySagas(String target, UUID id, Progress<String> at, long total, Promise<Void> finished) {
+    /** One batch of sagas after the cursor's id. */
+    private Future<Progress<String>> replaySagas(String target, UUID id, Progress<String> at, long total) {
         SagaStore store = new SagaStore();
-        pool.preparedQuery("SELECT saga_id, state FROM sagas WHERE saga_id > $1 ORDER BY saga_id LIMIT $2")
+        return pool.preparedQuery("SELECT saga_id, state FROM sagas WHERE saga_id > $1 ORDER BY saga_id LIMIT $2")
             .execute(Tuple.of(at.cursor(), BATCH))
             .compose(rows -> {
                 if (rows.size() == 0) {
@@ -167,15 +172,6 @@ public final class ReadModelRebuild {
                     .compose(all -> Bulk.index(es, context, target, docs.stream().map(Future::result).toList()))
                     .compose(v -> RebuildStore.progress(pool, id, next.done(), Math.max(total, next.done())))
                     .map(next);
-            })
-            .onComplete(next -> {
-                if (next.failed()) {
-                    finished.fail(next.cause());
-                } else if (next.result().end()) {
-                    finished.complete();
-                } else {
-                    vertx.runOnContext(v -> replaySagas(target, id, next.result(), total, finished));
-                }
             });
     }
 
