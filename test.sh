@@ -7,6 +7,7 @@ cd "$(dirname "$0")"
 source deployment/scripts/common.sh
 
 ensure_prerequisites
+ensure_chromium
 
 # The tests' own stack: away from the standard ports, so a platform started by ./run.sh is left alone.
 export SAGAWAY_STACK_DIR=${SAGAWAY_STACK_DIR:-$PWD/.local-stack/test}

@@ -1,8 +1,10 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 // Built into the Maven module's classes, so the jar carries the UI and the gateway serves it at /admin/.
 export default defineConfig({
   base: '/admin/',
+  plugins: [react()],
   build: {
     outDir: 'target/classes/admin-ui',
     emptyOutDir: true,
@@ -16,6 +18,6 @@ export default defineConfig({
   },
   test: {
     environment: 'jsdom',
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
   },
 });

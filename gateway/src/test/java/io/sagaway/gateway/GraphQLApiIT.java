@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -215,6 +216,21 @@ class GraphQLApiIT {
         assertThat(stats.getJsonObject("platformStats").getDouble("projectionLagMs")).isGreaterThanOrEqualTo(0.0);
         assertThat(stats.getJsonObject("sagas").getInteger("totalCount")).isPositive();
         assertThat(stats.getJsonObject("stock").getInteger("available")).isEqualTo(7);
+
+        JsonObject minutes = gql(admin, "{ platformStats { ordersPerMinute(minutes: 5) { minute count } } "
+            + "stalled: sagas(filter: {stalledForSeconds: 0}) { totalCount edges { node { status } } } "
+            + "fresh: sagas(filter: {stalledForSeconds: 3600}) { totalCount } }").getJsonObject("data");
+        var perMinute = minutes.getJsonObject("platformStats").getJsonArray("ordersPerMinute");
+        assertThat(perMinute).hasSize(5);
+        assertThat(perMinute.stream().mapToInt(point -> ((JsonObject) point).getInteger("count")).sum())
+            .as("the order just placed counts").isPositive();
+        assertThat(Instant.parse(perMinute.getJsonObject(0).getString("minute")))
+            .isBefore(Instant.parse(perMinute.getJsonObject(4).getString("minute")));
+        assertThat(minutes.getJsonObject("stalled").getJsonArray("edges"))
+            .allMatch(edge -> List.of("RUNNING", "COMPENSATING").contains(((JsonObject) edge).getJsonObject("node").getString("status")));
+        assertThat(minutes.getJsonObject("fresh").getInteger("totalCount")).isZero();
+        assertThat(code(gql(admin, "{ platformStats { ordersPerMinute(minutes: 0) { count } } }"))).isEqualTo("BAD_USER_INPUT");
+        assertThat(code(gql(admin, "{ sagas(filter: {stalledForSeconds: -1}) { totalCount } }"))).isEqualTo("BAD_USER_INPUT");
 
         JsonObject rebuild = gql(admin, "mutation { rebuildReadModel { running total indices } }");
         assertThat(rebuild.getJsonArray("errors")).as(rebuild.encode()).isNull();

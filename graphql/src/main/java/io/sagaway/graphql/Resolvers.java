@@ -81,7 +81,8 @@ final class Resolvers {
             .type("Subscription", t -> t
                 .dataFetcher("orderStatusChanged", this::orderStatusChanged)
                 .dataFetcher("sagaUpdated", this::sagaUpdated))
-            .type("Order", t -> t.dataFetcher("saga", this::orderSaga));
+            .type("Order", t -> t.dataFetcher("saga", this::orderSaga))
+            .type("PlatformStats", t -> t.dataFetcher("ordersPerMinute", fetch(this::ordersPerMinute)));
     }
 
     /** Adapts a resolver returning a Vert.x future; a failure thrown before it is a failed future too. */
@@ -198,8 +199,12 @@ final class Resolvers {
         Map<String, Object> filter = Optional.ofNullable(env.<Map<String, Object>>getArgument("filter")).orElse(Map.of());
         @SuppressWarnings("unchecked")
         List<String> statuses = (List<String>) filter.get("status");
+        Integer stalledFor = (Integer) filter.get("stalledForSeconds");
+        if (stalledFor != null && stalledFor < 0) {
+            throw new CommandFailure(ErrorCode.BAD_USER_INPUT, "stalledForSeconds cannot be negative", "filter.stalledForSeconds");
+        }
         var query = new ReadModelQueries.SagaQuery(statuses, (String) filter.get("orderId"), (String) filter.get("failedStep"), null,
-            env.getArgumentOrDefault("first", 20), env.getArgument("after"));
+            stalledFor == null ? null : Instant.now().minusSeconds(stalledFor), env.getArgumentOrDefault("first", 20), env.getArgument("after"));
         return api.readModel().sagas(query).map(page -> connection(page, Views::saga));
     }
 
@@ -269,6 +274,14 @@ final class Resolvers {
                     "projectionLagMs", (double) Math.max(0, lag),
                     "deadLetterCount", letters.getLong("totalCount").intValue());
             });
+    }
+
+    private Future<Object> ordersPerMinute(DataFetchingEnvironment env) {
+        caller(env).requireOperator();
+        int minutes = env.getArgument("minutes");
+        return api.readModel().ordersPerMinute(minutes, Instant.now())
+            .map(series -> series.stream()
+                .map(point -> Map.<String, Object>of("minute", point.minute(), "count", (int) point.count())).toList());
     }
 
     private static List<Map<String, Object>> counts(Map<String, Long> byStatus) {

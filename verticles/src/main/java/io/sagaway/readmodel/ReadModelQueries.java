@@ -44,8 +44,12 @@ public final class ReadModelQueries {
                              BigDecimal minTotal, BigDecimal maxTotal, OrderSort sort, int first, String after) {
     }
 
-    /** Saga filters; any may be null. */
-    public record SagaQuery(List<String> statuses, String orderId, String failedStep, String customerId, int first, String after) {
+    /**
+     * Saga filters; any may be null. {@code stalledSince} keeps the running or compensating sagas
+     * whose last change is older than it: the ones making no progress.
+     */
+    public record SagaQuery(List<String> statuses, String orderId, String failedStep, String customerId, Instant stalledSince,
+                            int first, String after) {
     }
 
     /** A page of documents with their cursors. */
@@ -59,7 +63,13 @@ public final class ReadModelQueries {
     public record Stats(Map<String, Long> ordersByStatus, Map<String, Long> sagasByStatus) {
     }
 
+    /** How many orders were created in one minute. */
+    public record MinuteCount(Instant minute, long count) {
+    }
+
     public static final int MAX_PAGE = 100;
+    /** The longest window of the per-minute series: a day. */
+    public static final int MAX_MINUTES = 1440;
 
     private final ElasticsearchAsyncClient es;
     private final Context context;
@@ -144,12 +154,48 @@ public final class ReadModelQueries {
         term(filters, "orderId", q.orderId());
         term(filters, "failedStep", q.failedStep());
         term(filters, "customerId", q.customerId());
+        if (q.stalledSince() != null) {
+            terms(filters, "status", List.of("RUNNING", "COMPENSATING"));
+            filters.add(Query.of(b -> b.range(r -> r.untyped(u -> u.field("updatedAt").lt(JsonData.of(q.stalledSince().toEpochMilli()))))));
+        }
         return page(indices.alias(ReadModelIndices.Kind.SAGAS), filters, "updatedAt", SortOrder.Desc, q.first(), q.after());
     }
 
     public Future<Stats> stats() {
         return Future.all(countByStatus(ReadModelIndices.Kind.ORDERS), countByStatus(ReadModelIndices.Kind.SAGAS))
             .map(all -> new Stats(all.resultAt(0), all.resultAt(1)));
+    }
+
+    /**
+     * Orders created per minute over the last {@code minutes} minutes, oldest first, the current
+     * (partial) minute last. Minutes without orders are present with 0, so a chart has no gaps.
+     */
+    public Future<List<MinuteCount>> ordersPerMinute(int minutes, Instant now) {
+        if (minutes < 1 || minutes > MAX_MINUTES) {
+            return Future.failedFuture(new CommandFailure(ErrorCode.BAD_USER_INPUT, "minutes must be from 1 to " + MAX_MINUTES, "minutes"));
+        }
+        long minuteMs = 60_000;
+        long last = now.toEpochMilli() / minuteMs * minuteMs;
+        long first = last - (minutes - 1) * minuteMs;
+        return InfraClients.onContext(context, () -> es.search(s -> s.index(indices.alias(ReadModelIndices.Kind.ORDERS)).size(0)
+                .query(q -> q.range(r -> r.untyped(u -> u.field("createdAt").gte(JsonData.of(first)))))
+                .aggregations("perMinute", a -> a.dateHistogram(h -> h.field("createdAt").fixedInterval(i -> i.time("1m")))),
+                Void.class))
+            .map(r -> {
+                Map<Long, Long> counts = new LinkedHashMap<>();
+                r.aggregations().get("perMinute").dateHistogram().buckets().array()
+                    .forEach(b -> counts.put(b.key(), b.docCount()));
+                return series(first, last, minuteMs, counts);
+            })
+            .recover(e -> notFound(e) ? Future.succeededFuture(series(first, last, minuteMs, Map.of())) : failure(e));
+    }
+
+    private static List<MinuteCount> series(long first, long last, long step, Map<Long, Long> counts) {
+        List<MinuteCount> series = new ArrayList<>();
+        for (long minute = first; minute <= last; minute += step) {
+            series.add(new MinuteCount(Instant.ofEpochMilli(minute), counts.getOrDefault(minute, 0L)));
+        }
+        return series;
     }
 
     private Future<Map<String, Long>> countByStatus(ReadModelIndices.Kind kind) {

@@ -1,0 +1,141 @@
+/** The contract's types as the console reads them (schema.graphqls). */
+
+export type OrderStatus = 'PENDING' | 'PAID' | 'RESERVED' | 'SHIPPED' | 'COMPENSATING' | 'FAILED' | 'CANCELLED';
+export type SagaStatus = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'FAILED';
+export type SagaStepName = 'PAYMENT' | 'INVENTORY' | 'SHIPPING';
+export type StepStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'COMPENSATING' | 'COMPENSATED';
+export type SagaEventType =
+  | 'STARTED'
+  | 'STEP_REQUESTED'
+  | 'STEP_SUCCEEDED'
+  | 'STEP_FAILED'
+  | 'STEP_RETRIED'
+  | 'STEP_TIMED_OUT'
+  | 'COMPENSATION_REQUESTED'
+  | 'STEP_COMPENSATED'
+  | 'COMPLETED'
+  | 'FAILED';
+
+export const SAGA_STATUSES: SagaStatus[] = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'FAILED'];
+export const STEP_NAMES: SagaStepName[] = ['PAYMENT', 'INVENTORY', 'SHIPPING'];
+
+export interface SagaStep {
+  name: SagaStepName;
+  status: StepStatus;
+  attempts: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+export interface SagaTimelineEntry {
+  at: string;
+  type: SagaEventType;
+  step: SagaStepName | null;
+  message: string | null;
+}
+
+export interface SagaSummary {
+  id: string;
+  orderId: string;
+  status: SagaStatus;
+  currentStep: SagaStepName | null;
+  failedStep: SagaStepName | null;
+  failureReason: string | null;
+  flagged: boolean;
+  flagReason: string | null;
+  cancelRequested: boolean;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+export interface Saga extends SagaSummary {
+  steps: SagaStep[];
+  timeline: SagaTimelineEntry[];
+}
+
+export interface OrderItem {
+  sku: string;
+  quantity: number;
+  unitPrice: string;
+}
+
+export interface Order {
+  id: string;
+  customerId: string;
+  status: OrderStatus;
+  items: OrderItem[];
+  totalAmount: string;
+  currency: string;
+  shippingAddress: { line1: string; city: string; postalCode: string; country: string };
+  trackingNumber: string | null;
+  failureReason: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OrderEvent {
+  version: number;
+  type: string;
+  data: unknown;
+  occurredAt: string;
+}
+
+export interface DeadLetter {
+  id: string;
+  topic: string;
+  key: string | null;
+  payload: unknown;
+  error: string;
+  attempts: number;
+  firstFailedAt: string;
+  redrivenAt: string | null;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface Connection<T> {
+  edges: { node: T; cursor: string }[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+export interface StatusCount {
+  status: string;
+  count: number;
+}
+
+export interface PlatformStats {
+  ordersByStatus: StatusCount[];
+  sagasByStatus: StatusCount[];
+  projectionLagMs: number;
+  deadLetterCount: number;
+  ordersPerMinute: { minute: string; count: number }[];
+}
+
+export interface ReadModelRebuild {
+  running: boolean;
+  done: number;
+  total: number;
+  ratePerSecond: number;
+  etaSeconds: number;
+  failure: string | null;
+  indices: string[];
+}
+
+export interface StockLevel {
+  sku: string;
+  available: number;
+  reserved: number;
+}
+
+export interface Account {
+  customerId: string;
+  balance: string;
+  currency: string;
+}

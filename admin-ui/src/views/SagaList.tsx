@@ -1,0 +1,154 @@
+import { useEffect, useState } from 'react';
+import { SAGA_UPDATES, SAGAS } from '../api/documents';
+import { SAGA_STATUSES, STEP_NAMES, type Connection, type Saga, type SagaStatus, type SagaStepName, type SagaSummary } from '../api/types';
+import { Empty, ErrorState, Loading } from '../components/States';
+import { StatusBadge } from '../components/StatusBadge';
+import { applyUpdate, attentionReason, formatTime, NO_FILTER, toGraphQLFilter, type SagaFilterState } from '../domain/sagas';
+import { href } from '../routing/router';
+import { useQuery, useSubscription } from '../session/hooks';
+
+const PAGE_SIZE = 20;
+
+/** Every saga, newest change first, live: new sagas appear and statuses change as they happen. */
+export function SagaList() {
+  const [filter, setFilter] = useState<SagaFilterState>(NO_FILTER);
+  const [orderSearch, setOrderSearch] = useState('');
+  // Cursors of the pages before the current one, for "Previous".
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const after = cursors[cursors.length - 1];
+  const page = useQuery<{ sagas: Connection<SagaSummary> }>(SAGAS, { filter: toGraphQLFilter(filter), first: PAGE_SIZE, after });
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 5_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  useSubscription<{ sagaUpdated: Saga }>(SAGA_UPDATES, {}, ({ sagaUpdated }) => {
+    page.setData((current) => {
+      if (!current) return current;
+      const nodes = applyUpdate(current.sagas.edges.map((e) => e.node), sagaUpdated, filter, after === null, Date.now());
+      const cursorOf = new Map(current.sagas.edges.map((e) => [e.node.id, e.cursor]));
+      const added = nodes.length - current.sagas.edges.length;
+      return {
+        sagas: {
+          ...current.sagas,
+          totalCount: current.sagas.totalCount + added,
+          edges: nodes.map((node) => ({ node, cursor: cursorOf.get(node.id) ?? '' })),
+        },
+      };
+    });
+  });
+
+  function change(update: Partial<SagaFilterState>) {
+    setFilter((f) => ({ ...f, ...update }));
+    setCursors([null]);
+  }
+
+  const connection = page.data?.sagas;
+  return (
+    <section aria-labelledby="sagas-title">
+      <h1 id="sagas-title">Sagas</h1>
+      <form className="filters" role="search" aria-label="Filter sagas" onSubmit={(e) => {
+        e.preventDefault();
+        change({ orderId: orderSearch });
+      }}>
+        <fieldset>
+          <legend>Status</legend>
+          {SAGA_STATUSES.map((status) => (
+            <label key={status} className="check">
+              <input type="checkbox" checked={filter.statuses.includes(status)}
+                onChange={(e) => change({ statuses: toggle(filter.statuses, status, e.target.checked) })} />
+              {status}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Failed step
+          <select value={filter.failedStep ?? ''} onChange={(e) => change({ failedStep: (e.target.value || null) as SagaStepName | null })}>
+            <option value="">any</option>
+            {STEP_NAMES.map((step) => (
+              <option key={step} value={step}>{step}</option>
+            ))}
+          </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={filter.stalledOnly} onChange={(e) => change({ stalledOnly: e.target.checked })} />
+          Only sagas making no progress
+        </label>
+        <label>
+          Order id
+          <input type="search" value={orderSearch} placeholder="exact order id" onChange={(e) => setOrderSearch(e.target.value)} />
+        </label>
+        <button type="submit">Search</button>
+        {(orderSearch || filter !== NO_FILTER) && (
+          <button type="button" onClick={() => {
+            setOrderSearch('');
+            setFilter(NO_FILTER);
+            setCursors([null]);
+          }}>
+            Clear
+          </button>
+        )}
+      </form>
+
+      {page.error && <ErrorState error={page.error} onRetry={page.reload} />}
+      {!connection && !page.error && <Loading what="sagas" />}
+      {connection && connection.edges.length === 0 && <Empty>No saga matches these filters.</Empty>}
+      {connection && connection.edges.length > 0 && (
+        <>
+          <p className="count" aria-live="polite">
+            {connection.totalCount.toLocaleString()} sagas{page.loading ? ' (refreshing…)' : ''}
+          </p>
+          <div className="table-scroll">
+            <table className="sagas">
+              <thead>
+                <tr>
+                  <th scope="col">Saga</th>
+                  <th scope="col">Order</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Step</th>
+                  <th scope="col">Updated</th>
+                  <th scope="col">Attention</th>
+                </tr>
+              </thead>
+              <tbody>
+                {connection.edges.map(({ node }) => {
+                  const reason = attentionReason(node, now);
+                  return (
+                    <tr key={node.id} className={reason ? 'attention' : undefined} data-saga-id={node.id} data-order-id={node.orderId}>
+                      <td><a href={href({ page: 'saga', id: node.id })} aria-label={`Saga ${node.id}`}>{short(node.id)}</a></td>
+                      <td><a href={href({ page: 'order', id: node.orderId })} aria-label={`Order ${node.orderId}`}>{short(node.orderId)}</a></td>
+                      <td><StatusBadge status={node.status} /></td>
+                      <td>{node.failedStep ? `failed at ${node.failedStep}` : (node.currentStep ?? '—')}</td>
+                      <td>{formatTime(node.updatedAt)}</td>
+                      <td>{reason && <span className="reason">{reason}</span>}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <nav className="pager" aria-label="Pages of sagas">
+            <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+              Previous page
+            </button>
+            <span>Page {cursors.length}</span>
+            <button type="button" disabled={!connection.pageInfo.hasNextPage}
+              onClick={() => setCursors((c) => [...c, connection.pageInfo.endCursor])}>
+              Next page
+            </button>
+          </nav>
+        </>
+      )}
+    </section>
+  );
+}
+
+function toggle(statuses: SagaStatus[], status: SagaStatus, on: boolean): SagaStatus[] {
+  return on ? [...statuses, status] : statuses.filter((s) => s !== status);
+}
+
+/** Ids are UUIDs: the first block tells them apart on screen, the full id is in the link and the detail page. */
+export function short(id: string): string {
+  return id.length > 13 ? `${id.slice(0, 8)}…` : id;
+}
