@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -65,4 +66,27 @@ export async function placeOrder(country = 'KR'): Promise<string> {
     },
   });
   return data.placeOrder.orderId;
+}
+
+interface AxeViolation {
+  id: string;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * Accessibility problems of the page as axe-core finds them, limited to the rules about names
+ * (buttons, links, form fields, images), contrast aside: every control must say what it is.
+ */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'rule', values: ['button-name', 'link-name', 'label', 'select-name', 'input-button-name', 'svg-img-alt', 'aria-dialog-name', 'aria-progressbar-name', 'aria-input-field-name'] },
+    });
+    return result.violations;
+  });
+  return (violations as AxeViolation[]).flatMap((v) => v.nodes.map((n) => `${v.id} (${v.help}): ${n.target.join(' ')}`));
 }

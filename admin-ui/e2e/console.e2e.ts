@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import { launch, placeOrder, screenshot, signIn } from './browser';
+import { launch, placeOrder, screenshot, signIn, unnamedControls } from './browser';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -51,6 +51,7 @@ describe('the admin console', () => {
     expect(await stillSamePage()).toBe(true);
     await page.getByRole('figure', { name: 'Sagas by status' }).getByText('COMPLETED').waitFor({ timeout: 30_000 });
     await screenshot(page, 'dashboard');
+    expect(await unnamedControls(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
@@ -69,6 +70,7 @@ describe('the admin console', () => {
     await row.getByText('COMPLETED').waitFor({ timeout: 60_000 });
     expect(await stillSamePage()).toBe(true);
     await screenshot(page, 'sagas');
+    expect(await unnamedControls(page)).toEqual([]);
 
     // The order's point-in-time view steps back through its versions to the order as placed.
     await row.getByRole('link', { name: `Order ${orderId}` }).click();
@@ -93,6 +95,7 @@ describe('the admin console', () => {
     await page.getByRole('button', { name: 'Previous version' }).click();
     await page.getByText('Payload').first().click();
     await screenshot(page, 'order-point-in-time');
+    expect(await unnamedControls(page)).toEqual([]);
   });
 
   it('shows an order failing at shipping compensate inventory, then payment', async () => {
@@ -120,6 +123,19 @@ describe('the admin console', () => {
     expect(rows[shippingFailed]).toContain('ADDRESS_REJECTED');
     expect(await page.locator('svg line.message.tone-compensation').count()).toBe(4);
     await screenshot(page, 'saga-compensated');
+    expect(await unnamedControls(page)).toEqual([]);
+
+    // The list narrows to sagas that failed at shipping, and finds this one by its order id.
+    await page.getByRole('link', { name: 'Sagas', exact: true }).click();
+    const filters = page.getByRole('search', { name: 'Filter sagas' });
+    await filters.getByLabel('FAILED', { exact: true }).check();
+    await filters.getByLabel('Failed step').selectOption('SHIPPING');
+    await filters.getByLabel('Order id').fill(orderId);
+    await filters.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    await page.locator(`tr[data-order-id="${orderId}"]`).getByText('failed at SHIPPING').waitFor();
+    await filters.getByLabel('Failed step').selectOption('PAYMENT');
+    await page.getByText('No saga matches these filters.').waitFor();
 
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
@@ -158,6 +174,7 @@ describe('the admin console', () => {
     const letter = page.locator(`[data-testid="dead-letter"][data-key="${key}"]`).first();
     await letter.waitFor({ timeout: 30_000 });
     await screenshot(page, 'dead-letters');
+    expect(await unnamedControls(page)).toEqual([]);
     await letter.getByRole('button', { name: 'Redrive' }).click();
     await page.getByRole('dialog', { name: 'Redrive?' }).getByRole('button', { name: 'Redrive' }).click();
     await letter.getByRole('status').getByText(/^Redriven to /).waitFor();
@@ -187,5 +204,6 @@ describe('the admin console', () => {
     await page.getByTestId('rebuild-status').getByText(/Last rebuild finished/).waitFor({ timeout: 60_000 });
     expect(await page.getByRole('progressbar', { name: 'Rebuild progress' }).getAttribute('value')).toBe('100');
     await screenshot(page, 'operations');
+    expect(await unnamedControls(page)).toEqual([]);
   });
 });
