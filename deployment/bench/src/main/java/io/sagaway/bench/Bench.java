@@ -1,13 +1,18 @@
 package io.sagaway.bench;
 
+import io.sagaway.infra.InfraClients;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.NewTopic;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-/** Small helpers shared by the benchmarks: blocking on futures from main, argument parsing, printing. */
+/** Small helpers shared by the benchmarks: blocking on futures from main, argument parsing, printing, scratch names and topics. */
 final class Bench {
 
     private Bench() {
@@ -28,6 +33,21 @@ final class Bench {
 
     static String rate(double value) {
         return String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    /** A name no other run uses, valid as a PostgreSQL schema: {@code bench_} and ten hex digits. */
+    static String scratchName() {
+        return "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    static void createTopic(Vertx vertx, String kafka, String topic, int partitions) {
+        KafkaAdminClient admin = KafkaAdminClient.create(vertx, InfraClients.kafkaAdminConfig(kafka));
+        await(admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).eventually(admin::close), Duration.ofSeconds(30));
+    }
+
+    static void deleteTopic(Vertx vertx, String kafka, String topic) {
+        KafkaAdminClient admin = KafkaAdminClient.create(vertx, InfraClients.kafkaAdminConfig(kafka));
+        await(admin.deleteTopics(List.of(topic)).eventually(admin::close), Duration.ofSeconds(30));
     }
 
     /** The benchmark's output: figures on standard output, one per line. */

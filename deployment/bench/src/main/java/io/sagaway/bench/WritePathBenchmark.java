@@ -12,11 +12,8 @@ import io.sagaway.stack.StackResolver;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.admin.KafkaAdminClient;
-import io.vertx.kafka.admin.NewTopic;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +46,7 @@ public final class WritePathBenchmark {
         int relayBatch = Bench.intArg(arguments, "--relay-batch", 1024);
         StackResolver.Resolution services = StackResolver.resolve(System.getenv());
         Vertx vertx = Vertx.vertx();
-        String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String schema = Bench.scratchName();
         String pgUri = services.endpoints().postgresUri();
         String kafka = services.endpoints().kafkaBootstrap();
         try {
@@ -59,17 +56,14 @@ public final class WritePathBenchmark {
                 // Measures what the relay's LISTEN/NOTIFY wake-up costs the writers (the relay then polls).
                 Bench.await(pool.query("DROP TRIGGER outbox_inserted ON outbox").execute(), Duration.ofSeconds(10));
             }
-            Bench.await(pool.query("CREATE TABLE raw_inserts (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload JSONB NOT NULL)")
-                .execute(), Duration.ofSeconds(10));
             String topic = "bench." + schema;
-            createTopic(vertx, kafka, topic);
-            JsonObject payload = samplePayload();
+            Bench.createTopic(vertx, kafka, topic, 8);
+            JsonObject payload = RawLimits.orderSizedPayload();
 
             Bench.print("Write-path benchmark: " + phase.toSeconds() + " s per phase, " + lanes + " concurrent writers, pool of "
                 + lanes + ", PostgreSQL " + pgUri.replaceAll("//[^@]*@", "//") + ", Kafka " + kafka
                 + (arguments.contains("--no-notify") ? ", outbox NOTIFY trigger dropped" : ""));
-            ClosedLoop.Result raw = ClosedLoop.run(vertx, lanes, phase, () -> pool
-                .preparedQuery("INSERT INTO raw_inserts (payload) VALUES ($1)").execute(Tuple.of(payload)));
+            ClosedLoop.Result raw = RawLimits.insertCommits(vertx, pool, lanes, phase);
             Bench.print(String.format("%-52s %10s commits/s", "raw single-row INSERT commits (the limit)", Bench.rate(raw.perSecond())));
 
             ClosedLoop.Result single = ClosedLoop.run(vertx, lanes, phase,
@@ -98,7 +92,7 @@ public final class WritePathBenchmark {
             }
             Bench.await(Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()), Duration.ofSeconds(30));
             Bench.await(pool.query("DROP SCHEMA " + schema + " CASCADE").execute(), Duration.ofSeconds(60));
-            deleteTopic(vertx, kafka, topic);
+            Bench.deleteTopic(vertx, kafka, topic);
         } finally {
             Bench.await(vertx.close(), Duration.ofSeconds(30));
             services.stopStarted();
@@ -116,29 +110,6 @@ public final class WritePathBenchmark {
             .map(e -> new OutboxMessage(topic, new Envelope(e.eventId().toString(), e.type(), "Order", stream, e.version(),
                 stream, stream, at, payload)))
             .toList()));
-    }
-
-    /** About the size of an OrderPlaced with two items. */
-    private static JsonObject samplePayload() {
-        return new JsonObject()
-            .put("customerId", "alice")
-            .put("items", new io.vertx.core.json.JsonArray()
-                .add(new JsonObject().put("sku", "SKU-1").put("quantity", 2).put("unitPrice", "49.90"))
-                .add(new JsonObject().put("sku", "SKU-2").put("quantity", 1).put("unitPrice", "15.00")))
-            .put("shippingAddress", new JsonObject().put("line1", "1 Sejong-daero").put("city", "Seoul")
-                .put("postalCode", "04524").put("country", "KR"))
-            .put("currency", "KRW")
-            .put("totalAmount", "114.80");
-    }
-
-    private static void createTopic(Vertx vertx, String kafka, String topic) {
-        KafkaAdminClient admin = KafkaAdminClient.create(vertx, InfraClients.kafkaAdminConfig(kafka));
-        Bench.await(admin.createTopics(List.of(new NewTopic(topic, 8, (short) 1))).eventually(admin::close), Duration.ofSeconds(30));
-    }
-
-    private static void deleteTopic(Vertx vertx, String kafka, String topic) {
-        KafkaAdminClient admin = KafkaAdminClient.create(vertx, InfraClients.kafkaAdminConfig(kafka));
-        Bench.await(admin.deleteTopics(List.of(topic)).eventually(admin::close), Duration.ofSeconds(30));
     }
 
     private static long count(Pool pool, String sql) {

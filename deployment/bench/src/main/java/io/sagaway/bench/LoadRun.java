@@ -1,0 +1,374 @@
+package io.sagaway.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One run of the load generator against the platform's public API: tokens, stock and money
+ * topped up by the operator, one subscription per customer, a probe order per customer to see
+ * updates arrive, then the load (open or closed loop), the drain, and the figures. Everything
+ * asynchronous runs on Vert.x event loops; only {@link #execute} blocks, on the caller's thread.
+ */
+final class LoadRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoadRun.class);
+
+    /** The SKU that orders meant to succeed (or to fail at shipping) ask for; topped up before the run. */
+    static final String STOCKED_SKU = "BENCH-LOAD";
+    /** The SKU set to 0 available before the run, so orders of it fail OUT_OF_STOCK. */
+    static final String EMPTY_SKU = "BENCH-LOAD-EMPTY";
+    /** No country's code (ISO 3166 leaves ZZ to users), so never served: shipping fails ADDRESS_REJECTED. */
+    static final String UNSERVED_COUNTRY = "ZZ";
+    static final BigDecimal UNIT_PRICE = new BigDecimal("1.00");
+
+    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration ERROR_PAUSE = Duration.ofMillis(100);
+    private static final long OPEN_LOOP_TICK_MS = 5;
+    private static final long LAG_SAMPLE_MS = 500;
+    private static final long PROGRESS_MS = 1000;
+
+    private static final String PLACE_ORDER = "mutation PlaceOrder($input: PlaceOrderInput!) { placeOrder(input: $input) { orderId status } }";
+    private static final String ORDER_UPDATES = "subscription OrderUpdates($customerId: ID!) { orderStatusChanged(customerId: $customerId) "
+        + "{ orderId status reason } }";
+    private static final String PROJECTION_LAG = "{ platformStats { projectionLagMs } }";
+    private static final String STOCK = "query Stock($sku: String!) { stock(sku: $sku) { available } }";
+    private static final String ADJUST_STOCK = "mutation Adjust($sku: String!, $delta: Int!) { "
+        + "adjustStock(sku: $sku, delta: $delta) { available } }";
+    private static final String ACCOUNT = "query Account($id: ID!) { account(customerId: $id) { balance } }";
+    private static final String CREDIT = "mutation Credit($id: ID!, $amount: Decimal!) { "
+        + "creditAccount(customerId: $id, amount: $amount) { balance } }";
+
+    private final Vertx vertx;
+    private final GraphQLClient api;
+    private final Options options;
+    private final List<SubscriptionSocket> sockets = new ArrayList<>();
+    private final Map<String, Promise<Void>> probes = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong budgetLeft;
+    private final AtomicBoolean budgetReached = new AtomicBoolean();
+    private final Samples projectionLag = new Samples();
+    private final AtomicBoolean lagSampleRunning = new AtomicBoolean();
+    /** Set when the load starts; updates before that (of probe orders) need no ledger. */
+    private volatile OrderLedger ledger;
+    private long startNanos;
+    private long warmupEndNanos;
+    private long loadEndNanos;
+
+    /** Who places orders: the token's customer id, from the issuer. */
+    private record Customer(String username, String customerId, String token) {
+    }
+
+    /** An order the platform accepted, and its terminal status once seen. */
+    private record Accepted(String orderId, Future<String> terminal) {
+    }
+
+    LoadRun(Vertx vertx, GraphQLClient api, Options options) {
+        this.vertx = vertx;
+        this.api = api;
+        this.options = options;
+        this.budgetLeft = new AtomicLong(options.orderBudget());
+    }
+
+    /** Runs it all; blocks the calling thread (never call it on an event loop) until the figures are in, within its deadlines. */
+    Report execute(Optional<RawLimits.Figures> rawLimits) {
+        String operator = Bench.await(api.token(options.operator().username(), options.operator().password()), SETUP_TIMEOUT);
+        List<Customer> customers = Bench.await(Future.all(options.customers().stream().map(this::customer).toList()), SETUP_TIMEOUT).list();
+        topUp(operator, customers);
+        try {
+            for (Customer customer : customers) {
+                sockets.add(Bench.await(subscribe(customer), SETUP_TIMEOUT));
+            }
+            Bench.await(Future.all(customers.stream().map(this::probe).toList()), options.timeout().plusSeconds(10));
+            LOG.info("{} subscriptions deliver; load starts: {}", customers.size(), options.describe());
+            return load(operator, customers, rawLimits);
+        } finally {
+            Bench.await(Future.join(sockets.stream().map(SubscriptionSocket::close).toList()).otherwiseEmpty(), Duration.ofSeconds(10));
+        }
+    }
+
+    // --- before the load ---
+
+    private Future<Customer> customer(Options.Credentials credentials) {
+        return api.token(credentials.username(), credentials.password()).compose(token -> {
+            String customerId = GraphQLClient.claim(token, "customerId");
+            return customerId == null
+                ? Future.failedFuture(new IllegalArgumentException(credentials.username() + " is not a customer (no customerId in its token)"))
+                : Future.succeededFuture(new Customer(credentials.username(), customerId, token));
+        });
+    }
+
+    /**
+     * As the operator: the empty SKU down to 0 available, and enough stock and money for every
+     * order the run may place (its budget, plus one probe per customer), topped up to that, not
+     * added on each run.
+     */
+    private void topUp(String operator, List<Customer> customers) {
+        long orders = options.orderBudget() + customers.size();
+        int available = Bench.await(stockAvailable(operator, EMPTY_SKU), SETUP_TIMEOUT);
+        int left = Bench.await(adjustStock(operator, EMPTY_SKU, -available), SETUP_TIMEOUT);
+        if (left != 0) {
+            throw new IllegalStateException(EMPTY_SKU + " still has " + left + " available after emptying it");
+        }
+        int stocked = Bench.await(stockAvailable(operator, STOCKED_SKU), SETUP_TIMEOUT);
+        int needed = (int) Math.min(Options.MAX_ORDER_BUDGET, orders);
+        if (stocked < needed) {
+            Bench.await(adjustStock(operator, STOCKED_SKU, needed - stocked), SETUP_TIMEOUT);
+        }
+        BigDecimal money = UNIT_PRICE.multiply(BigDecimal.valueOf(orders));
+        Bench.await(Future.all(customers.stream().map(c -> creditUpTo(operator, c.customerId(), money)).toList()), SETUP_TIMEOUT);
+        LOG.info("{} topped up to {} available, {} emptied, each customer's account to at least {}", STOCKED_SKU, needed, EMPTY_SKU, money);
+    }
+
+    private Future<Integer> stockAvailable(String operator, String sku) {
+        return api.data(operator, STOCK, new JsonObject().put("sku", sku))
+            .map(data -> data.getJsonObject("stock") == null ? 0 : data.getJsonObject("stock").getInteger("available"));
+    }
+
+    private Future<Integer> adjustStock(String operator, String sku, int delta) {
+        return api.data(operator, ADJUST_STOCK, new JsonObject().put("sku", sku).put("delta", delta))
+            .map(data -> data.getJsonObject("adjustStock").getInteger("available"));
+    }
+
+    private Future<Void> creditUpTo(String operator, String customerId, BigDecimal target) {
+        return api.data(operator, ACCOUNT, new JsonObject().put("id", customerId))
+            .map(data -> data.getJsonObject("account") == null ? BigDecimal.ZERO : new BigDecimal(data.getJsonObject("account").getString("balance")))
+            .compose(balance -> balance.compareTo(target) >= 0 ? Future.succeededFuture()
+                : api.data(operator, CREDIT, new JsonObject().put("id", customerId).put("amount", target.subtract(balance).toPlainString()))
+                    .mapEmpty());
+    }
+
+    /** The customer's own connection and subscription to every status change of their orders. */
+    private Future<SubscriptionSocket> subscribe(Customer customer) {
+        return SubscriptionSocket.open(vertx, options.url(), customer.token(), SETUP_TIMEOUT)
+            .compose(socket -> socket.subscribe(customer.customerId(), ORDER_UPDATES, new JsonObject().put("customerId", customer.customerId()),
+                payload -> onUpdate(customer, payload),
+                why -> trouble("subscription of " + customer.username() + " ended: " + why)).map(socket));
+    }
+
+    /**
+     * One order per customer, before the load, until any update of it arrives: the fan-out
+     * subscribes from the latest offset, so this shows each subscription is live before the
+     * first measured order.
+     */
+    private Future<Void> probe(Customer customer) {
+        return api.data(customer.token(), PLACE_ORDER, orderInput(customer, FailureMix.Kind.SUCCESS))
+            .compose(data -> probes.computeIfAbsent(data.getJsonObject("placeOrder").getString("orderId"), id -> Promise.promise()).future())
+            .timeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS)
+            .recover(e -> Future.failedFuture(new IllegalStateException("the probe order of " + customer.username()
+                + " was refused or did not show on its subscription within " + options.timeout().toSeconds() + " s: " + e.getMessage(), e)));
+    }
+
+    private void onUpdate(Customer customer, JsonObject payload) {
+        JsonObject data = payload.getJsonObject("data");
+        JsonObject update = data == null ? null : data.getJsonObject("orderStatusChanged");
+        if (update == null) {
+            trouble("subscription of " + customer.username() + ": " + Optional.ofNullable(GraphQLClient.errorCode(payload)).orElse("no data"));
+            return;
+        }
+        String orderId = update.getString("orderId");
+        Promise<Void> probe = probes.get(orderId);
+        if (probe != null) {
+            probe.tryComplete();
+            return;
+        }
+        OrderLedger current = ledger;
+        if (current != null) {
+            current.update(orderId, update.getString("status"), update.getString("reason"), System.nanoTime());
+        }
+    }
+
+    private void trouble(String what) {
+        OrderLedger current = ledger;
+        if (current != null) {
+            current.connectionTrouble(what);
+        } else {
+            LOG.warn("{}", what);
+        }
+    }
+
+    // --- the load ---
+
+    private Report load(String operator, List<Customer> customers, Optional<RawLimits.Figures> rawLimits) {
+        startNanos = System.nanoTime();
+        warmupEndNanos = startNanos + options.warmup().toNanos();
+        loadEndNanos = startNanos + options.duration().toNanos();
+        ledger = new OrderLedger(warmupEndNanos, loadEndNanos);
+        long progressTimer = vertx.setPeriodic(PROGRESS_MS, new ProgressLine()::print);
+        long lagTimer = vertx.setPeriodic(LAG_SAMPLE_MS, id -> sampleProjectionLag(operator));
+        try {
+            Future<Void> loadDone = switch (options.load()) {
+                case Options.FixedRate rate -> openLoop(rate.perSecond(), customers);
+                case Options.Clients clients -> closedLoop(clients.count(), customers);
+            };
+            Bench.await(loadDone, options.duration().plus(options.timeout()).plusSeconds(60));
+            drain();
+        } finally {
+            vertx.cancelTimer(progressTimer);
+            vertx.cancelTimer(lagTimer);
+        }
+        double steadySeconds = options.steadyState().toNanos() / 1e9;
+        OrderLedger.Totals totals = ledger.totals();
+        return new Report(options.url(), options.describe(), rawLimits, totals, totals.completedInSteadyState() / steadySeconds,
+            projectionLag.distribution(), options.timeout(), options.orderBudget(), budgetReached.get());
+    }
+
+    /** Orders due at a fixed rate from the start, sent when due whatever the platform's pace; ticks catch up on any that came due. */
+    private Future<Void> openLoop(double perSecond, List<Customer> customers) {
+        Promise<Void> done = Promise.promise();
+        AtomicLong sent = new AtomicLong();
+        vertx.setPeriodic(1, OPEN_LOOP_TICK_MS, timer -> {
+            long now = System.nanoTime();
+            if (now >= loadEndNanos) {
+                vertx.cancelTimer(timer);
+                done.tryComplete();
+                return;
+            }
+            long dueByNow = (long) ((now - startNanos) * perSecond / 1e9) + 1;
+            while (sent.get() < dueByNow && takeFromBudget()) {
+                long n = sent.getAndIncrement();
+                place(customers.get((int) (n % customers.size())), startNanos + (long) (n * 1e9 / perSecond));
+            }
+        });
+        return done.future();
+    }
+
+    /** Each client places an order, waits for its terminal status (at most the timeout), and places the next, until the load ends. */
+    private Future<Void> closedLoop(int clients, List<Customer> customers) {
+        List<Future<Void>> lanes = new ArrayList<>();
+        Context context = vertx.getOrCreateContext();
+        for (int i = 0; i < clients; i++) {
+            Customer customer = customers.get(i % customers.size());
+            Promise<Void> lane = Promise.promise();
+            context.runOnContext(v -> nextOrder(context, customer, lane));
+            lanes.add(lane.future());
+        }
+        return Future.all(lanes).mapEmpty();
+    }
+
+    /** The client's next order; every step of the client runs on {@code context} (the terminal status arrives on a socket's). */
+    private void nextOrder(Context context, Customer customer, Promise<Void> lane) {
+        long now = System.nanoTime();
+        if (now >= loadEndNanos || !takeFromBudget()) {
+            lane.tryComplete();
+            return;
+        }
+        place(customer, now)
+            .compose(accepted -> accepted.terminal().timeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS).otherwiseEmpty())
+            .onComplete(finished -> context.runOnContext(v -> nextOrder(context, customer, lane)),
+                // A refused order comes back at once: pause so a client cannot spin on an error.
+                refused -> context.runOnContext(v -> vertx.setTimer(ERROR_PAUSE.toMillis(), t -> nextOrder(context, customer, lane))));
+    }
+
+    private boolean takeFromBudget() {
+        if (budgetLeft.getAndDecrement() > 0) {
+            return true;
+        }
+        budgetReached.set(true);
+        return false;
+    }
+
+    /** Places the next order of the mix for {@code customer}, due at {@code dueNanos}; fails when it was refused or got no answer. */
+    private Future<Accepted> place(Customer customer, long dueNanos) {
+        FailureMix.Kind kind = options.mix().kindOf(sequence.getAndIncrement());
+        OrderLedger orders = ledger;
+        orders.placed();
+        return api.execute(customer.token(), PLACE_ORDER, orderInput(customer, kind))
+            .onFailure(e -> orders.transportFailed(e.getMessage()))
+            .compose(answer -> {
+                String code = GraphQLClient.errorCode(answer);
+                if (code != null) {
+                    orders.refused(code);
+                    return Future.failedFuture(new GraphQLClient.GraphQLError(code, answer.getJsonArray("errors").encode()));
+                }
+                JsonObject data = answer.getJsonObject("data");
+                String orderId = data == null || data.getJsonObject("placeOrder") == null ? null
+                    : data.getJsonObject("placeOrder").getString("orderId");
+                if (orderId == null) {
+                    orders.transportFailed("an answer without an order id");
+                    return Future.failedFuture(new GraphQLClient.TransportFailure("an answer without an order id"));
+                }
+                return Future.succeededFuture(new Accepted(orderId, orders.accepted(orderId, kind, dueNanos, System.nanoTime())));
+            });
+    }
+
+    /** An order of one unit at {@link #UNIT_PRICE}: the kind decides the SKU and the country. */
+    private static JsonObject orderInput(Customer customer, FailureMix.Kind kind) {
+        String sku = kind == FailureMix.Kind.OUT_OF_STOCK ? EMPTY_SKU : STOCKED_SKU;
+        String country = kind == FailureMix.Kind.SHIP_FAIL ? UNSERVED_COUNTRY : "KR";
+        return new JsonObject().put("input", new JsonObject()
+            .put("customerId", customer.customerId())
+            .put("items", new JsonArray().add(new JsonObject().put("sku", sku).put("quantity", 1).put("unitPrice", UNIT_PRICE.toPlainString())))
+            .put("shippingAddress", new JsonObject().put("line1", "1 Sejong-daero").put("city", "Seoul").put("postalCode", "04524")
+                .put("country", country))
+            .put("waitFor", "ACCEPTED"));
+    }
+
+    /** Waits, within the timeout after the load, for every order to be answered and every accepted one to finish. */
+    private void drain() {
+        long deadline = loadEndNanos + options.timeout().toNanos();
+        while (!ledger.settled() && System.nanoTime() < deadline) {
+            pause(Duration.ofMillis(100));
+        }
+    }
+
+    /** During the steady state, {@code platformStats.projectionLagMs} as the operator sees it; a sample is skipped while the last is out. */
+    private void sampleProjectionLag(String operator) {
+        long now = System.nanoTime();
+        if (now < warmupEndNanos || now >= loadEndNanos || !lagSampleRunning.compareAndSet(false, true)) {
+            return;
+        }
+        api.data(operator, PROJECTION_LAG)
+            .onSuccess(data -> projectionLag.add(data.getJsonObject("platformStats").getDouble("projectionLagMs")))
+            .onFailure(e -> ledger.connectionTrouble("projection lag sample: " + e.getMessage()))
+            .onComplete(done -> lagSampleRunning.set(false));
+    }
+
+    /** One line a second on standard error while the run lasts; the rates are of the last second. */
+    private final class ProgressLine {
+        private OrderLedger.Progress last = new OrderLedger.Progress(0, 0, 0, 0, 0);
+        private long lastNanos = startNanos;
+
+        void print(long timer) {
+            long now = System.nanoTime();
+            OrderLedger.Progress progress = ledger.progress();
+            double seconds = (now - lastNanos) / 1e9;
+            LOG.info(String.format(Locale.ROOT, "%5.1f s%s  placed %d  accepted %d  completed %d  in flight %d  errors %d  "
+                    + "rate %.1f placed/s %.1f completed/s", (now - startNanos) / 1e9, phase(now), progress.placed(), progress.accepted(),
+                progress.completed(), progress.inFlight(), progress.errors(), (progress.placed() - last.placed()) / seconds,
+                (progress.completed() - last.completed()) / seconds));
+            last = progress;
+            lastNanos = now;
+        }
+
+        private String phase(long now) {
+            return now < warmupEndNanos ? " warm-up" : now < loadEndNanos ? " steady " : " drain  ";
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
