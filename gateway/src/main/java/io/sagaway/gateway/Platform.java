@@ -127,7 +127,7 @@ public final class Platform {
         return new HttpGatewayVerticle.Settings(config.httpPort(), endpoints, config.postgresPoolSize(), config.postgresSchema(), topics,
             config.indexPrefix(), auth(), config.maxRequestBytes(),
             new SagawayGraphQL.Limits(config.maxQueryDepth(), config.maxQueryComplexity()), Duration.ofMillis(config.waitTimeoutMs()),
-            metrics);
+            metrics, config.sendBufferBytes());
     }
 
     /** An external issuer when one is configured (public key or JWKS), else the built-in one. */

@@ -39,7 +39,7 @@ class GraphQLApiIT {
         }
         platform = new Platform(PlatformConfig.load(Map.of(PlatformConfig.PG_SCHEMA, schema, PlatformConfig.TOPIC_PREFIX, schema + ".",
             PlatformConfig.INDEX_PREFIX, schema.replace('_', '-') + "-", PlatformConfig.GRAPHQL_MAX_DEPTH, "8",
-            PlatformConfig.MAX_REQUEST_BYTES, "8192"), List.of("--port", Integer.toString(port))),
+            PlatformConfig.MAX_REQUEST_BYTES, "8192", PlatformConfig.HTTP_SEND_BUFFER_BYTES, "65536"), List.of("--port", Integer.toString(port))),
             Platform.endpoints(StackResolver.forTests()));
         platform.start();
         client = Vertx.vertx();
@@ -318,6 +318,99 @@ class GraphQLApiIT {
             .contains("sagaway_graphql_requests_seconds_count").contains("vertx_http_server_requests")
             .contains("sagaway_projection_lag_last_milliseconds").contains("sagaway_sagas{status=\"COMPLETED\"}")
             .doesNotContain("sagaway_sagas{status=\"COMPLETED\"} 0.0");
+    }
+
+    /**
+     * One connection stops reading while another keeps pace. The slow one has a tiny receive
+     * buffer (and the gateway a 64 KiB send buffer) and many subscriptions of every saga, so the
+     * kernel's buffers and its write queue fill within a few sagas: its streams hold back, then
+     * drop with an error once 256 updates wait.
+     * The fast subscriber meanwhile gets every update of every saga, in order.
+     */
+    @Test
+    void aSubscriberThatReadsSlowlyHoldsUpNoOneElseAndIsDroppedWhenTooFarBehind() throws Exception {
+        String admin = token("admin");
+        String alice = token("alice");
+        String sku = "SLOW-" + UUID.randomUUID().toString().substring(0, 6);
+        gql(admin, "mutation { adjustStock(sku: \"" + sku + "\", delta: 1000) { available } }");
+        String saga = "subscription { sagaUpdated { id orderId status steps { name status attempts error } "
+            + "timeline { at type step message } updatedAt } }";
+
+        java.util.concurrent.BlockingQueue<JsonObject> fastMessages = new java.util.concurrent.LinkedBlockingQueue<>();
+        var fast = subscriptionSocket(admin, fastMessages);
+        fast.writeTextMessage(new JsonObject().put("id", "fast").put("type", "subscribe")
+            .put("payload", new JsonObject().put("query", saga)).encode());
+
+        var slow = RawWebSocket.connect(port, "/graphql", "graphql-transport-ws", 2048);
+        slow.sendText(new JsonObject().put("type", "connection_init")
+            .put("payload", new JsonObject().put("Authorization", "Bearer " + admin)).encode());
+        assertThat(new JsonObject(slow.readText()).getString("type")).isEqualTo("connection_ack");
+        int slowSubscriptions = 40;
+        for (int i = 0; i < slowSubscriptions; i++) {
+            slow.sendText(new JsonObject().put("id", "slow" + i).put("type", "subscribe")
+                .put("payload", new JsonObject().put("query", saga)).encode());
+        }
+        Thread.sleep(1500); // the fan-out consumer starts at the latest offset; from here on, nothing reads the slow socket
+
+        int orders = 70; // 4 updates each: 280 per subscription, more than the 256 a stream may hold back
+        java.util.Set<String> placed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < orders; i++) {
+            JsonObject r = gql(alice, "mutation { placeOrder(input: {customerId: \"alice\", items: [{sku: \"" + sku + "\", quantity: 1, "
+                + "unitPrice: \"1.00\"}], shippingAddress: " + ADDRESS + "}) { orderId } }");
+            assertThat(r.getJsonArray("errors")).as(r.encode()).isNull();
+            placed.add(r.getJsonObject("data").getJsonObject("placeOrder").getString("orderId"));
+        }
+
+        // The fast subscriber sees every saga through to COMPLETED, each saga's updates in order, while the slow one reads nothing.
+        Map<String, List<String>> statuses = new java.util.HashMap<>();
+        Map<String, java.time.Instant> lastUpdate = new java.util.HashMap<>();
+        java.util.Set<String> completed = new java.util.HashSet<>();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (completed.size() < orders && System.currentTimeMillis() < deadline) {
+            JsonObject m = fastMessages.poll(1, TimeUnit.SECONDS);
+            if (m == null || !"next".equals(m.getString("type"))) {
+                assertThat(m == null || !"error".equals(m.getString("type"))).as("fast subscriber got " + m).isTrue();
+                continue;
+            }
+            JsonObject update = m.getJsonObject("payload").getJsonObject("data").getJsonObject("sagaUpdated");
+            String orderId = update.getString("orderId");
+            if (!placed.contains(orderId)) {
+                continue;
+            }
+            java.time.Instant at = java.time.Instant.parse(update.getString("updatedAt"));
+            assertThat(at).as("updates of one saga in order").isAfterOrEqualTo(lastUpdate.getOrDefault(orderId, java.time.Instant.EPOCH));
+            lastUpdate.put(orderId, at);
+            statuses.computeIfAbsent(orderId, k -> new java.util.ArrayList<>()).add(update.getString("status"));
+            if ("COMPLETED".equals(update.getString("status"))) {
+                completed.add(orderId);
+            }
+        }
+        assertThat(completed).as("every saga reached the fast subscriber while the slow one was paused").hasSize(orders);
+        assertThat(statuses.values()).allSatisfy(seen -> assertThat(seen).startsWith("RUNNING").endsWith("COMPLETED"));
+
+        // Once it reads again, the slow connection finds its streams ended with an error: it fell too far behind and was dropped.
+        java.util.Set<String> dropped = new java.util.HashSet<>();
+        int slowUpdates = 0;
+        deadline = System.currentTimeMillis() + 30_000;
+        while (dropped.size() < slowSubscriptions && System.currentTimeMillis() < deadline) {
+            String text = slow.readText();
+            if (text == null) {
+                break;
+            }
+            JsonObject m = new JsonObject(text);
+            if ("error".equals(m.getString("type"))) {
+                assertThat(m.encode()).contains("behind");
+                dropped.add(m.getString("id"));
+            } else if ("next".equals(m.getString("type"))) {
+                slowUpdates++;
+            }
+        }
+        fast.close();
+        slow.close();
+        assertThat(dropped).as("the slow connection's subscriptions were dropped, not buffered without bound (it got %d updates)", slowUpdates)
+            .isNotEmpty();
+        assertThat(slowUpdates).as("the slow connection did not get everything the fast one did")
+            .isLessThan(slowSubscriptions * statuses.values().stream().mapToInt(List::size).sum());
     }
 
     @Test

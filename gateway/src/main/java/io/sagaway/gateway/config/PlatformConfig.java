@@ -43,6 +43,8 @@ import java.util.Set;
  * @param jwtPublicKey         SAGAWAY_JWT_PUBLIC_KEY: PEM public key of an external issuer (turns the built-in issuer off)
  * @param jwtAlgorithm         SAGAWAY_JWT_ALGORITHM, default RS256: the external issuer's algorithm
  * @param jwksUrl              SAGAWAY_JWT_JWKS_URL: JWKS of an external issuer (turns the built-in issuer off)
+ * @param sendBufferBytes      SAGAWAY_HTTP_SEND_BUFFER_BYTES, default 0 (the OS tunes it, up to 4 MiB on Linux): the kernel's
+ *                             send buffer per client connection, which bounds what a client that stops reading pins in the kernel
  */
 public record PlatformConfig(
     int httpPort,
@@ -70,7 +72,8 @@ public record PlatformConfig(
     int waitTimeoutMs,
     Optional<String> jwtPublicKey,
     String jwtAlgorithm,
-    Optional<String> jwksUrl
+    Optional<String> jwksUrl,
+    int sendBufferBytes
 ) {
     public static final String HTTP_PORT = "SAGAWAY_HTTP_PORT";
     public static final String ROLES = "SAGAWAY_ROLES";
@@ -101,6 +104,7 @@ public record PlatformConfig(
     public static final String JWT_PUBLIC_KEY = "SAGAWAY_JWT_PUBLIC_KEY";
     public static final String JWT_ALGORITHM = "SAGAWAY_JWT_ALGORITHM";
     public static final String JWT_JWKS_URL = "SAGAWAY_JWT_JWKS_URL";
+    public static final String HTTP_SEND_BUFFER_BYTES = "SAGAWAY_HTTP_SEND_BUFFER_BYTES";
 
     private static final java.util.regex.Pattern SCHEMA = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -143,7 +147,8 @@ public record PlatformConfig(
             intBetween(WAIT_TIMEOUT_MS, settings.getOrDefault(WAIT_TIMEOUT_MS, "30000"), 100, 600_000),
             publicKey(settings.get(JWT_PUBLIC_KEY)),
             algorithm(settings.getOrDefault(JWT_ALGORITHM, "RS256")),
-            url(JWT_JWKS_URL, settings.get(JWT_JWKS_URL), Set.of("http", "https")));
+            url(JWT_JWKS_URL, settings.get(JWT_JWKS_URL), Set.of("http", "https")),
+            intBetween(HTTP_SEND_BUFFER_BYTES, settings.getOrDefault(HTTP_SEND_BUFFER_BYTES, "0"), 0, 64 * 1024 * 1024));
     }
 
     /** Whether any service must come from the local stack. */

@@ -54,7 +54,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     /** Everything the gateway needs to know. */
     public record Settings(int port, ServiceEndpoints endpoints, int postgresPoolSize, String postgresSchema, TopicNames topics,
                            String indexPrefix, AuthService auth, long maxRequestBytes, SagawayGraphQL.Limits limits,
-                           Duration waitTimeout, io.sagaway.gateway.metrics.PlatformMetrics metrics) {
+                           Duration waitTimeout, io.sagaway.gateway.metrics.PlatformMetrics metrics, int sendBufferBytes) {
     }
 
     private final Settings settings;
@@ -71,8 +71,12 @@ public final class HttpGatewayVerticle extends VerticleBase {
         backends = Backends.connect(vertx, settings.endpoints(), settings.postgresPoolSize(), settings.postgresSchema());
         updates = new io.sagaway.graphql.subscriptions.SubscriptionHub(vertx, settings.topics(),
             settings.endpoints().kafkaBootstrapServers(), backends.postgres());
-        return updates.start().compose(v -> vertx.createHttpServer(new HttpServerOptions().setPort(settings.port()).setHost("0.0.0.0")
-                .setCompressionSupported(true).addWebSocketSubProtocol("graphql-transport-ws"))
+        HttpServerOptions options = new HttpServerOptions().setPort(settings.port()).setHost("0.0.0.0")
+            .setCompressionSupported(true).addWebSocketSubProtocol("graphql-transport-ws");
+        if (settings.sendBufferBytes() > 0) {
+            options.setSendBufferSize(settings.sendBufferBytes());
+        }
+        return updates.start().compose(v -> vertx.createHttpServer(options)
             .requestHandler(router())
             .listen()
             .onSuccess(s -> {
