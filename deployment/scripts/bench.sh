@@ -22,6 +22,6 @@ shift
 ensure_prerequisites
 mvn "${MVN_FLAGS[@]}" -q -pl deployment/bench -am install -DskipTests || die "the build failed"
 # Runtime scope only: the benchmarks reach the platform through its API, never the gateway their tests start in-process.
-mvn "${MVN_FLAGS[@]}" -q -pl deployment/bench dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/classpath.txt >/dev/null \
+mvn "${MVN_FLAGS[@]}" -q -pl deployment/bench dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt >/dev/null \
   || die "cannot compute the benchmark's classpath"
 exec "$JAVA_HOME/bin/java" -cp "deployment/bench/target/classes:$(cat deployment/bench/target/classpath.txt)" "$main" "$@"

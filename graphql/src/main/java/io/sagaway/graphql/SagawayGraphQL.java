@@ -25,6 +25,9 @@ public final class SagawayGraphQL {
         public static final Limits DEFAULT = new Limits(12, 500);
     }
 
+    /** Distinct operation texts kept parsed and validated. */
+    static final int DOCUMENT_CACHE_SIZE = 1000;
+
     private final Resolvers resolvers;
     private final GraphQL graphQL;
 
@@ -35,6 +38,7 @@ public final class SagawayGraphQL {
         GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(ServedSchema.registry(), resolvers.wire(wiring).build());
         this.graphQL = GraphQL.newGraphQL(schema)
             .defaultDataFetcherExceptionHandler(new ErrorHandling.Resolvers())
+            .preparsedDocumentProvider(new DocumentCache(DOCUMENT_CACHE_SIZE))
             .instrumentation(new ChainedInstrumentation(List.of(
                 new ErrorHandling.Codes(),
                 new MaxQueryDepthInstrumentation(limits.maxDepth()),

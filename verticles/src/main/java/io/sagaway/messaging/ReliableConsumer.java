@@ -19,9 +19,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Kafka consumer that processes each partition's records one after another (so one order's
- * messages are handled in order) while different partitions proceed in parallel, and commits each
- * partition's offset only after its records' effects are durable. Every record passes the Redis
+ * A Kafka consumer that processes the records of one key (one order) one after another, in
+ * offset order, while different keys, of one partition or of several, proceed side by side (up
+ * to {@code concurrency} at once), and commits each partition's offset only after its records'
+ * effects are durable. Every record passes the Redis
  * {@link IdempotencyGuard}; a failing record is retried with backoff, then set aside in
  * {@link DeadLetters} so its partition moves on. A record that cannot be parsed, or is
  * {@link PoisonMessageException poison}, goes to dead letters at once.
@@ -43,9 +44,27 @@ public final class ReliableConsumer {
     /**
      * @param name        the consumer's name: its Kafka group id, its Redis key space and its processed-message records
      * @param maxAttempts attempts of a failing record before it becomes a dead letter
+     * @param concurrency how many keys of a poll's records are handled at once (each key's records stay in order)
      */
-    public record Settings(String name, List<String> topics, String bootstrapServers, int maxAttempts, Duration retryBackoff) {
+    public record Settings(String name, List<String> topics, String bootstrapServers, int maxAttempts, Duration retryBackoff,
+                           int concurrency) {
+        public Settings {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1");
+            }
+        }
+
+        public Settings(String name, List<String> topics, String bootstrapServers, int maxAttempts, Duration retryBackoff) {
+            this(name, topics, bootstrapServers, maxAttempts, retryBackoff, DEFAULT_CONCURRENCY);
+        }
     }
+
+    /**
+     * Keys handled at once by default. A saga's step is a few milliseconds of round trips
+     * (Redis, PostgreSQL), mostly waiting: handling one record at a time per partition left the
+     * CPU idle while sagas queued (measured in docs/benchmarks.md).
+     */
+    public static final int DEFAULT_CONCURRENCY = 64;
 
     private final Vertx vertx;
     private final Settings settings;
@@ -105,13 +124,10 @@ public final class ReliableConsumer {
             KafkaConsumerRecord<String, String> r = records.recordAt(i);
             byPartition.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), tp -> new ArrayList<>()).add(r);
         }
-        List<Future<Progress>> partitions = new ArrayList<>();
-        byPartition.forEach((tp, list) -> partitions.add(inOrder(tp, list)));
-        return Future.all(partitions).compose(all -> {
+        return inKeyOrder(byPartition).compose(partitions -> {
             Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
             List<Future<Void>> rewinds = new ArrayList<>();
-            for (Future<Progress> f : partitions) {
-                Progress p = f.result();
+            for (Progress p : partitions) {
                 if (p.lastDone() >= 0) {
                     offsets.put(p.partition(), new OffsetAndMetadata(p.lastDone() + 1, ""));
                 }
@@ -126,17 +142,53 @@ public final class ReliableConsumer {
         });
     }
 
-    /** Processes one partition's records in order, stopping at the first that cannot be handled at all. */
-    private Future<Progress> inOrder(TopicPartition partition, List<KafkaConsumerRecord<String, String>> records) {
-        Future<Progress> chain = Future.succeededFuture(new Progress(partition, -1, null));
+    /**
+     * Processes a poll's records: each partition's records grouped by key, each key's records in
+     * offset order (stopping at one that cannot be handled at all), keys side by side. A
+     * partition's progress ends before its first record not done; records after it that other
+     * keys finished are delivered again after the rewind and recognised as done by the guard.
+     */
+    private Future<List<Progress>> inKeyOrder(Map<TopicPartition, List<KafkaConsumerRecord<String, String>>> byPartition) {
+        List<java.util.function.Supplier<Future<Long>>> chains = new ArrayList<>();
+        List<TopicPartition> chainPartition = new ArrayList<>();
+        byPartition.forEach((tp, list) -> {
+            Map<String, List<KafkaConsumerRecord<String, String>>> byKey = new LinkedHashMap<>();
+            for (KafkaConsumerRecord<String, String> r : list) {
+                byKey.computeIfAbsent(r.key() == null ? "" : r.key(), k -> new ArrayList<>()).add(r);
+            }
+            byKey.values().forEach(keyRecords -> {
+                chains.add(() -> chain(tp, keyRecords));
+                chainPartition.add(tp);
+            });
+        });
+        return Bounded.run(chains, settings.concurrency()).map(failures -> {
+            List<Progress> progress = new ArrayList<>();
+            byPartition.forEach((tp, list) -> {
+                Long failedAt = null;
+                for (int i = 0; i < failures.size(); i++) {
+                    Long failure = failures.get(i);
+                    if (failure != null && chainPartition.get(i).equals(tp) && (failedAt == null || failure < failedAt)) {
+                        failedAt = failure;
+                    }
+                }
+                long lastDone = failedAt == null ? list.get(list.size() - 1).offset() : failedAt - 1;
+                progress.add(new Progress(tp, lastDone, failedAt));
+            });
+            return progress;
+        });
+    }
+
+    /** One key's records in order; the offset of the first that could be neither handled nor set aside, or null. */
+    private Future<Long> chain(TopicPartition partition, List<KafkaConsumerRecord<String, String>> records) {
+        Future<Long> chain = Future.succeededFuture(null);
         for (KafkaConsumerRecord<String, String> record : records) {
-            chain = chain.compose(progress -> progress.failedAt() != null ? Future.succeededFuture(progress)
+            chain = chain.compose(failedAt -> failedAt != null ? Future.succeededFuture(failedAt)
                 : one(record)
-                    .map(v -> new Progress(partition, record.offset(), null))
+                    .map(v -> (Long) null)
                     .otherwise(failure -> {
                         LOG.warn("consumer {}: {} could not be handled nor set aside ({}); retrying", settings.name(),
                             partition, failure.toString());
-                        return new Progress(partition, progress.lastDone(), record.offset());
+                        return record.offset();
                     }));
         }
         return chain;

@@ -30,6 +30,9 @@ public final class ProjectionConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionConsumer.class);
     private static final long MAX_BACKOFF_MS = 10_000;
+    /** How long the broker may hold a fetch to fill it: added to projection lag at low rates, well within its 1 s target. */
+    static final int BATCH_WAIT_MS = 100;
+    static final int BATCH_MIN_BYTES = 256 * 1024;
 
     /** Projects one batch; completes once the documents are durable in Elasticsearch. */
     @FunctionalInterface
@@ -58,6 +61,11 @@ public final class ProjectionConsumer {
     public Future<Void> start() {
         Map<String, String> config = InfraClients.kafkaConsumerConfig(bootstrapServers, group);
         config.put("max.poll.records", "1000");
+        // Let the broker gather up to BATCH_WAIT_MS of events per fetch: each batch costs a few
+        // Elasticsearch requests whatever its size, so a steady trickle of one-event batches cost
+        // more CPU (in Elasticsearch and here) than the indexing itself (docs/benchmarks.md).
+        config.put("fetch.min.bytes", Integer.toString(BATCH_MIN_BYTES));
+        config.put("fetch.max.wait.ms", Integer.toString(BATCH_WAIT_MS));
         consumer = KafkaConsumer.create(vertx, config);
         return consumer.subscribe(new java.util.HashSet<>(topics)).onSuccess(v -> poll());
     }

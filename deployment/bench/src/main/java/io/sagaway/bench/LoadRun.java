@@ -31,7 +31,7 @@ final class LoadRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadRun.class);
 
-    /** The SKU that orders meant to succeed (or to fail at shipping) ask for; topped up before the run. */
+    /** The SKUs that orders meant to succeed (or to fail at shipping) ask for, with a number; topped up before the run. */
     static final String STOCKED_SKU = "BENCH-LOAD";
     /** The SKU set to 0 available before the run, so orders of it fail OUT_OF_STOCK. */
     static final String EMPTY_SKU = "BENCH-LOAD-EMPTY";
@@ -62,6 +62,7 @@ final class LoadRun {
     private final List<SubscriptionSocket> sockets = new ArrayList<>();
     private final Map<String, Promise<Void>> probes = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong skuTurn = new AtomicLong();
     private final AtomicLong budgetLeft;
     private final AtomicBoolean budgetReached = new AtomicBoolean();
     private final Samples projectionLag = new Samples();
@@ -127,14 +128,18 @@ final class LoadRun {
         if (left != 0) {
             throw new IllegalStateException(EMPTY_SKU + " still has " + left + " available after emptying it");
         }
-        int stocked = Bench.await(stockAvailable(operator, STOCKED_SKU), SETUP_TIMEOUT);
         int needed = (int) Math.min(Options.MAX_ORDER_BUDGET, orders);
-        if (stocked < needed) {
-            Bench.await(adjustStock(operator, STOCKED_SKU, needed - stocked), SETUP_TIMEOUT);
+        for (int i = 0; i < options.skus(); i++) {
+            String sku = stockedSku(i);
+            int stocked = Bench.await(stockAvailable(operator, sku), SETUP_TIMEOUT);
+            if (stocked < needed) {
+                Bench.await(adjustStock(operator, sku, needed - stocked), SETUP_TIMEOUT);
+            }
         }
         BigDecimal money = UNIT_PRICE.multiply(BigDecimal.valueOf(orders));
         Bench.await(Future.all(customers.stream().map(c -> creditUpTo(operator, c.customerId(), money)).toList()), SETUP_TIMEOUT);
-        LOG.info("{} topped up to {} available, {} emptied, each customer's account to at least {}", STOCKED_SKU, needed, EMPTY_SKU, money);
+        LOG.info("{} SKUs {}-* topped up to {} available, {} emptied, each customer's account to at least {}", options.skus(), STOCKED_SKU,
+            needed, EMPTY_SKU, money);
     }
 
     private Future<Integer> stockAvailable(String operator, String sku) {
@@ -213,21 +218,28 @@ final class LoadRun {
         ledger = new OrderLedger(warmupEndNanos, loadEndNanos);
         long progressTimer = vertx.setPeriodic(PROGRESS_MS, new ProgressLine()::print);
         long lagTimer = vertx.setPeriodic(LAG_SAMPLE_MS, id -> sampleProjectionLag(operator));
+        java.util.concurrent.atomic.AtomicReference<ProcessCpu.Snapshot> steadyStart = new java.util.concurrent.atomic.AtomicReference<>();
+        long cpuTimer = vertx.setTimer(Math.max(1, options.warmup().toMillis()),
+            id -> vertx.executeBlocking(ProcessCpu::snapshot).onSuccess(steadyStart::set));
+        Optional<ProcessCpu.Usage> cpu = Optional.empty();
         try {
             Future<Void> loadDone = switch (options.load()) {
                 case Options.FixedRate rate -> openLoop(rate.perSecond(), customers);
                 case Options.Clients clients -> closedLoop(clients.count(), customers);
             };
             Bench.await(loadDone, options.duration().plus(options.timeout()).plusSeconds(60));
+            ProcessCpu.Snapshot steadyEnd = ProcessCpu.snapshot();
+            cpu = Optional.ofNullable(steadyStart.get()).map(start -> ProcessCpu.between(start, steadyEnd));
             drain();
         } finally {
+            vertx.cancelTimer(cpuTimer);
             vertx.cancelTimer(progressTimer);
             vertx.cancelTimer(lagTimer);
         }
         double steadySeconds = options.steadyState().toNanos() / 1e9;
         OrderLedger.Totals totals = ledger.totals();
         return new Report(options.url(), options.describe(), rawLimits, totals, totals.completedInSteadyState() / steadySeconds,
-            projectionLag.distribution(), options.timeout(), options.orderBudget(), budgetReached.get());
+            projectionLag.distribution(), options.timeout(), options.orderBudget(), budgetReached.get(), cpu);
     }
 
     /** Orders due at a fixed rate from the start, sent when due whatever the platform's pace; ticks catch up on any that came due. */
@@ -309,9 +321,13 @@ final class LoadRun {
             });
     }
 
-    /** An order of one unit at {@link #UNIT_PRICE}: the kind decides the SKU and the country. */
-    private static JsonObject orderInput(Customer customer, FailureMix.Kind kind) {
-        String sku = kind == FailureMix.Kind.OUT_OF_STOCK ? EMPTY_SKU : STOCKED_SKU;
+    static String stockedSku(int index) {
+        return STOCKED_SKU + "-" + index;
+    }
+
+    /** An order of one unit at {@link #UNIT_PRICE}: the kind decides the SKU (stocked ones in turn) and the country. */
+    private JsonObject orderInput(Customer customer, FailureMix.Kind kind) {
+        String sku = kind == FailureMix.Kind.OUT_OF_STOCK ? EMPTY_SKU : stockedSku((int) (skuTurn.getAndIncrement() % options.skus()));
         String country = kind == FailureMix.Kind.SHIP_FAIL ? UNSERVED_COUNTRY : "KR";
         return new JsonObject().put("input", new JsonObject()
             .put("customerId", customer.customerId())

@@ -23,9 +23,10 @@ import java.util.Set;
  * @param operator    who tops up stock and accounts, and samples the projection lag
  * @param rawPhase    how long each raw limit is measured, or null to skip them
  * @param connections HTTP connections kept open to the platform (a closed loop uses at least one per client)
+ * @param skus        how many stocked SKUs the orders spread over: one SKU makes every reservation wait for the same row lock
  */
 record Options(URI url, Load load, Duration duration, Duration warmup, Duration timeout, FailureMix mix, List<Credentials> customers,
-               Credentials operator, Duration rawPhase, int connections, boolean smoke) {
+               Credentials operator, Duration rawPhase, int connections, boolean smoke, int skus) {
 
     /** The most sagas a closed-loop client is assumed able to finish per second; bounds the orders (and so the stock and money) of a run. */
     static final int CLOSED_LOOP_CEILING_PER_CLIENT = 100;
@@ -47,13 +48,14 @@ record Options(URI url, Load load, Duration duration, Duration warmup, Duration 
           --raw-seconds S        seconds per raw-limit measure: PostgreSQL, Kafka, Elasticsearch (default 10)
           --no-raw               skip the raw limits
           --connections N        HTTP connections to the platform (default 64)
+          --skus N               stocked SKUs the orders spread over, round robin (default 16; 1 = one hot stock row)
           --smoke                a short run: 5 s at 5 orders/s (1 s warm-up), 20% ship-fail, 20% out-of-stock,
                                  raw limits 2 s each, 30 s timeout
         """;
 
     private static final Set<String> SWITCHES = Set.of("--smoke", "--no-raw");
     private static final Set<String> VALUED = Set.of("--url", "--rate", "--clients", "--duration", "--warmup", "--timeout", "--ship-fail",
-        "--out-of-stock", "--customers", "--operator", "--raw-seconds", "--connections");
+        "--out-of-stock", "--customers", "--operator", "--raw-seconds", "--connections", "--skus");
 
     /** How orders arrive. */
     sealed interface Load permits FixedRate, Clients {
@@ -133,7 +135,8 @@ record Options(URI url, Load load, Duration duration, Duration warmup, Duration 
         return new Options(url(values.getOrDefault("--url", "http://localhost:8080")), load,
             seconds(values, "--duration", defaults.durationSeconds(), false), seconds(values, "--warmup", defaults.warmupSeconds(), true),
             seconds(values, "--timeout", defaults.timeoutSeconds(), false), mix, customers,
-            Credentials.parse(values.getOrDefault("--operator", "admin:admin")), rawPhase, positiveInt(values, "--connections", 64), smoke);
+            Credentials.parse(values.getOrDefault("--operator", "admin:admin")), rawPhase, positiveInt(values, "--connections", 64), smoke,
+            positiveInt(values, "--skus", 16));
     }
 
     boolean measuresRawLimits() {
@@ -168,9 +171,9 @@ record Options(URI url, Load load, Duration duration, Duration warmup, Duration 
             case FixedRate rate -> String.format(Locale.ROOT, "open loop at %s orders/s", trim(rate.perSecond()));
             case Clients clients -> "closed loop of " + clients.count() + " clients";
         };
-        return String.format(Locale.ROOT, "%s%s for %d s (the first %d s warm-up), ship-fail %s%%, out-of-stock %s%%, customers %s",
+        return String.format(Locale.ROOT, "%s%s for %d s (the first %d s warm-up), ship-fail %s%%, out-of-stock %s%%, customers %s, %d SKUs",
             smoke ? "smoke run, " : "", pace, duration.toSeconds(), warmup.toSeconds(), trim(mix.shipFailPercent()),
-            trim(mix.outOfStockPercent()), String.join(", ", customers.stream().map(Credentials::username).toList()));
+            trim(mix.outOfStockPercent()), String.join(", ", customers.stream().map(Credentials::username).toList()), skus);
     }
 
     private static String trim(double value) {

@@ -17,9 +17,11 @@ import java.util.Optional;
  * @param completedPerSecond sagas that reached a terminal status per second of steady state
  * @param projectionLagMillis {@code platformStats.projectionLagMs}, sampled every 500 ms during the steady state
  * @param budgetReached     whether the run stopped placing orders early, at its order budget
+ * @param cpu               CPU time of each co-located process during the steady state, when the platform runs on this machine
  */
 record Report(URI url, String description, Optional<RawLimits.Figures> rawLimits, OrderLedger.Totals orders, double completedPerSecond,
-              Distribution projectionLagMillis, Duration timeout, long orderBudget, boolean budgetReached) {
+              Distribution projectionLagMillis, Duration timeout, long orderBudget, boolean budgetReached,
+              Optional<ProcessCpu.Usage> cpu) {
 
     private static final String FORMAT = "%-70s %s";
 
@@ -61,6 +63,7 @@ record Report(URI url, String description, Optional<RawLimits.Figures> rawLimits
         lines.add(line("saga completion latency, accepted to terminal status seen, p99 (ms)", millis(completion, completion.p99())));
         lines.add(line("completed sagas per second, steady state", String.format(Locale.ROOT, "%.1f", completedPerSecond)));
         rawLimits.ifPresent(raw -> lines.addAll(ratios(raw)));
+        cpu.ifPresent(usage -> lines.addAll(whereTheCpuGoes(usage)));
         lines.add(line("projection lag p50 (ms)", millis(projectionLagMillis, projectionLagMillis.p50())));
         lines.add(line("projection lag p99 (ms)", millis(projectionLagMillis, projectionLagMillis.p99())));
         if (orders.errorsByCode().isEmpty()) {
@@ -97,6 +100,19 @@ record Report(URI url, String description, Optional<RawLimits.Figures> rawLimits
         lines.add(line("raw Kafka produce capacity per completed saga (records)", perSaga(raw.kafkaRecordsPerSecond())));
         lines.add(line("completed sagas/s as a share of raw Elasticsearch docs/s", ratio(completedPerSecond, raw.elasticsearchDocsPerSecond())));
         lines.add(line("raw Elasticsearch bulk capacity per completed saga (docs)", perSaga(raw.elasticsearchDocsPerSecond())));
+        return lines;
+    }
+
+    /** CPU of each co-located process over the steady state: cores busy, and milliseconds per completed saga. */
+    private List<String> whereTheCpuGoes(ProcessCpu.Usage usage) {
+        List<String> lines = new ArrayList<>();
+        long sagas = orders.completedInSteadyState();
+        lines.add(line("CPU, all processes below (cores busy of " + Runtime.getRuntime().availableProcessors() + ")",
+            String.format(Locale.ROOT, "%.2f", usage.totalCores())));
+        for (ProcessCpu.Part part : ProcessCpu.Part.values()) {
+            lines.add(line("CPU " + part.label + " (cores busy; ms per completed saga)", String.format(Locale.ROOT, "%.2f; %.2f",
+                usage.coresOf(part), usage.millisPerSaga(part, sagas))));
+        }
         return lines;
     }
 
