@@ -8,5 +8,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 60_000,
+    // Searches read Elasticsearch, which shows a change within its 1 s refresh: polls wait longer than that.
+    expect: { poll: { timeout: 15_000, interval: 200 } },
   },
 });

@@ -31,7 +31,7 @@ export function DeadLetters() {
           <p className="count">{connection.totalCount.toLocaleString()} dead letters</p>
           <ul className="dead-letters">
             {connection.edges.map(({ node }) => (
-              <li key={node.id} className="dead-letter" data-testid="dead-letter" data-key={node.key ?? ''}>
+              <li key={node.id} className="dead-letter" data-testid="dead-letter" data-key={node.key ?? ''} data-id={node.id}>
                 <header>
                   <strong>{node.topic}</strong> key <code>{node.key ?? '—'}</code> · {node.attempts} attempts · first failed{' '}
                   {formatTime(node.firstFailedAt)}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { SAGA_UPDATES, SAGAS } from '../api/documents';
 import { SAGA_STATUSES, STEP_NAMES, type Connection, type Saga, type SagaStatus, type SagaStepName, type SagaSummary } from '../api/types';
 import { Empty, ErrorState, Loading } from '../components/States';
@@ -6,8 +6,11 @@ import { StatusBadge } from '../components/StatusBadge';
 import { applyUpdate, attentionReason, formatTime, NO_FILTER, toGraphQLFilter, type SagaFilterState } from '../domain/sagas';
 import { href } from '../routing/router';
 import { useQuery, useSubscription } from '../session/hooks';
+import { useApi } from '../session/SessionContext';
 
 const PAGE_SIZE = 20;
+const RELOAD_MS = 10_000;
+const LIVE_KEPT = 500;
 
 /** Every saga, newest change first, live: new sagas appear and statuses change as they happen. */
 export function SagaList() {
@@ -16,14 +19,32 @@ export function SagaList() {
   // Cursors of the pages before the current one, for "Previous".
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const after = cursors[cursors.length - 1];
-  const page = useQuery<{ sagas: Connection<SagaSummary> }>(SAGAS, { filter: toGraphQLFilter(filter), first: PAGE_SIZE, after });
+  // Live updates keep the rows current; a periodic reload also catches what a search ran too early
+  // to see (the read model shows a change within a second) and anything missed while the socket was down.
+  const page = useQuery<{ sagas: Connection<SagaSummary> }>(SAGAS, { filter: toGraphQLFilter(filter), first: PAGE_SIZE, after },
+    { pollMs: RELOAD_MS });
+  const { link } = useApi();
+  const wasConnected = useRef(link === 'connected');
+  useEffect(() => {
+    if (link === 'connected' && !wasConnected.current) {
+      page.reload();
+    }
+    wasConnected.current = link === 'connected';
+  }, [link, page.reload]);
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 5_000);
     return () => clearInterval(timer);
   }, []);
 
+  // The latest live state of recently changed sagas: a reload from the read model, which may lag
+  // a little behind the subscription, never takes a row back to an older state.
+  const live = useRef(new Map<string, SagaSummary>());
   useSubscription<{ sagaUpdated: Saga }>(SAGA_UPDATES, {}, ({ sagaUpdated }) => {
+    live.current.set(sagaUpdated.id, sagaUpdated);
+    if (live.current.size > LIVE_KEPT) {
+      live.current.delete(live.current.keys().next().value as string);
+    }
     page.setData((current) => {
       if (!current) return current;
       const nodes = applyUpdate(current.sagas.edges.map((e) => e.node), sagaUpdated, filter, after === null, Date.now());
@@ -112,7 +133,8 @@ export function SagaList() {
                 </tr>
               </thead>
               <tbody>
-                {connection.edges.map(({ node }) => {
+                {connection.edges.map(({ node: shown }) => {
+                  const node = newer(live.current.get(shown.id), shown);
                   const reason = attentionReason(node, now);
                   return (
                     <tr key={node.id} className={reason ? 'attention' : undefined} data-saga-id={node.id} data-order-id={node.orderId}>
@@ -146,6 +168,10 @@ export function SagaList() {
 
 function toggle(statuses: SagaStatus[], status: SagaStatus, on: boolean): SagaStatus[] {
   return on ? [...statuses, status] : statuses.filter((s) => s !== status);
+}
+
+function newer(a: SagaSummary | undefined, b: SagaSummary): SagaSummary {
+  return a && Date.parse(a.updatedAt) > Date.parse(b.updatedAt) ? a : b;
 }
 
 /** Ids are UUIDs: the first block tells them apart on screen, the full id is in the link and the detail page. */
