@@ -71,16 +71,28 @@ public final class ReliableConsumer {
     private final IdempotencyGuard guard;
     private final DeadLetters deadLetters;
     private final Handler handler;
+    private final java.util.function.Predicate<Delivery> relevant;
     private KafkaConsumer<String, String> consumer;
     private volatile boolean stopped;
     private final Promise<Void> loopEnded = Promise.promise();
 
     public ReliableConsumer(Vertx vertx, Settings settings, IdempotencyGuard guard, DeadLetters deadLetters, Handler handler) {
+        this(vertx, settings, guard, deadLetters, handler, delivery -> true);
+    }
+
+    /**
+     * @param relevant which records the handler acts on; the others are passed over without the
+     *                 idempotency guard's two Redis round trips (a consumer of a whole topic often
+     *                 needs only some of its message types)
+     */
+    public ReliableConsumer(Vertx vertx, Settings settings, IdempotencyGuard guard, DeadLetters deadLetters, Handler handler,
+                            java.util.function.Predicate<Delivery> relevant) {
         this.vertx = vertx;
         this.settings = settings;
         this.guard = guard;
         this.deadLetters = deadLetters;
         this.handler = handler;
+        this.relevant = relevant;
     }
 
     public Future<Void> start() {
@@ -202,7 +214,7 @@ public final class ReliableConsumer {
             return deadLetter(record, e.getMessage(), 1);
         }
         Delivery delivery = new Delivery(record.topic(), record.partition(), record.offset(), record.key(), record.value(), envelope);
-        return claimed(delivery, 0);
+        return relevant.test(delivery) ? claimed(delivery, 0) : Future.succeededFuture();
     }
 
     private Future<Void> claimed(Delivery delivery, int busyWaits) {

@@ -63,7 +63,7 @@ public final class OrderSagaVerticle extends VerticleBase {
             List.of(topics.orderEvents(), topics.paymentReplies(), topics.inventoryReplies(), topics.shippingReplies()),
             settings.kafkaBootstrapServers(), settings.maxAttempts(), settings.retryBackoff()),
             new IdempotencyGuard(RedisAPI.api(redis), name, Duration.ofSeconds(30), Duration.ofDays(1)),
-            new DeadLetters(pool), orchestrator::onMessage);
+            new DeadLetters(pool), orchestrator::onMessage, orchestrator::handles);
         commands = vertx.eventBus().consumer(Addresses.SAGA_COMMANDS, message -> {
             String sagaId = message.body().getString("sagaId");
             CommandErrors.reply(message, orchestrator.retry(sagaId == null ? "" : sagaId)
