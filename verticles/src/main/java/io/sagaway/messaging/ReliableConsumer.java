@@ -22,7 +22,7 @@ import java.util.Map;
  * A Kafka consumer that processes the records of one key (one order) one after another, in
  * offset order, while different keys, of one partition or of several, proceed side by side (up
  * to {@code concurrency} at once), and commits each partition's offset only after its records'
- * effects are durable. Every record passes the Redis
+ * effects are durable (every {@link #COMMIT_INTERVAL} at most, not after every poll). Every record passes the Redis
  * {@link IdempotencyGuard}; a failing record is retried with backoff, then set aside in
  * {@link DeadLetters} so its partition moves on. A record that cannot be parsed, or is
  * {@link PoisonMessageException poison}, goes to dead letters at once.
@@ -66,6 +66,13 @@ public final class ReliableConsumer {
      */
     public static final int DEFAULT_CONCURRENCY = 64;
 
+    /**
+     * How often done offsets are committed. Committing after every poll cost a broker round trip
+     * per batch on the critical path; committing at most this often only widens what a crash or a
+     * rebalance redelivers, which the idempotency guard recognises as done.
+     */
+    static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
+
     private final Vertx vertx;
     private final Settings settings;
     private final IdempotencyGuard guard;
@@ -75,6 +82,9 @@ public final class ReliableConsumer {
     private KafkaConsumer<String, String> consumer;
     private volatile boolean stopped;
     private final Promise<Void> loopEnded = Promise.promise();
+    /** Offsets done but not committed yet, touched only on the consumer's context. */
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new LinkedHashMap<>();
+    private long lastCommitNanos = System.nanoTime();
 
     public ReliableConsumer(Vertx vertx, Settings settings, IdempotencyGuard guard, DeadLetters deadLetters, Handler handler) {
         this(vertx, settings, guard, deadLetters, handler, delivery -> true);
@@ -99,12 +109,31 @@ public final class ReliableConsumer {
         Map<String, String> config = InfraClients.kafkaConsumerConfig(settings.bootstrapServers(), settings.name());
         config.put("max.poll.records", "256");
         consumer = KafkaConsumer.create(vertx, config);
+        // Partitions that went to another instance are its to commit now; it redoes what was done here and not committed.
+        consumer.partitionsRevokedHandler(revoked -> revoked.forEach(uncommitted::remove));
         return consumer.subscribe(new java.util.HashSet<>(settings.topics())).onSuccess(v -> poll());
     }
 
     public Future<Void> stop() {
         stopped = true;
-        return loopEnded.future().eventually(() -> consumer.close());
+        return loopEnded.future()
+            .compose(v -> commitDue(true))
+            .recover(e -> {
+                LOG.warn("consumer {}: last commit failed ({}); the records since are delivered again", settings.name(), e.toString());
+                return Future.succeededFuture();
+            })
+            .eventually(() -> consumer.close());
+    }
+
+    /** Commits the offsets done so far if the interval has passed (or {@code now}). */
+    private Future<Void> commitDue(boolean now) {
+        if (uncommitted.isEmpty() || (!now && System.nanoTime() - lastCommitNanos < COMMIT_INTERVAL.toNanos())) {
+            return Future.succeededFuture();
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>(uncommitted);
+        uncommitted.clear();
+        lastCommitNanos = System.nanoTime();
+        return consumer.commit(offsets).mapEmpty();
     }
 
     private void poll() {
@@ -129,7 +158,7 @@ public final class ReliableConsumer {
 
     private Future<Void> process(KafkaConsumerRecords<String, String> records) {
         if (records.isEmpty()) {
-            return Future.succeededFuture();
+            return commitDue(false);
         }
         Map<TopicPartition, List<KafkaConsumerRecord<String, String>>> byPartition = new LinkedHashMap<>();
         for (int i = 0; i < records.size(); i++) {
@@ -148,7 +177,9 @@ public final class ReliableConsumer {
                     rewinds.add(consumer.seek(p.partition(), p.failedAt()));
                 }
             }
-            Future<Void> committed = offsets.isEmpty() ? Future.succeededFuture() : consumer.commit(offsets).mapEmpty();
+            uncommitted.putAll(offsets);
+            // Before a rewind, commit what is done, so the committed position never passes the record to redo.
+            Future<Void> committed = commitDue(!rewinds.isEmpty());
             return committed.compose(v -> Future.all(rewinds))
                 .compose(v -> rewinds.isEmpty() ? Future.<Void>succeededFuture() : later(Duration.ofSeconds(1)));
         });
