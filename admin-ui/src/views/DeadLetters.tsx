@@ -1,7 +1,7 @@
-import { useState } from 'react';
 import { DEAD_LETTERS, REDRIVE } from '../api/documents';
 import type { Connection, DeadLetter } from '../api/types';
 import { ConfirmButton } from '../components/ConfirmButton';
+import { Pager, useCursorPages } from '../components/Pager';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { formatTime } from '../domain/sagas';
 import { useMutation, useQuery } from '../session/hooks';
@@ -10,8 +10,8 @@ const PAGE_SIZE = 20;
 
 /** Messages set aside after their retries, with their error and payload, and a redrive button each. */
 export function DeadLetters() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const page = useQuery<{ deadLetters: Connection<DeadLetter> }>(DEAD_LETTERS, { first: PAGE_SIZE, after: cursors[cursors.length - 1] },
+  const pages = useCursorPages();
+  const page = useQuery<{ deadLetters: Connection<DeadLetter> }>(DEAD_LETTERS, { first: PAGE_SIZE, after: pages.after },
     { pollMs: 10_000 });
   const redrive = useMutation<{ redriveDeadLetter: DeadLetter }>(REDRIVE);
   const connection = page.data?.deadLetters;
@@ -52,16 +52,7 @@ export function DeadLetters() {
               </li>
             ))}
           </ul>
-          <nav className="pager" aria-label="Pages of dead letters">
-            <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              Previous page
-            </button>
-            <span>Page {cursors.length}</span>
-            <button type="button" disabled={!connection.pageInfo.hasNextPage}
-              onClick={() => setCursors((c) => [...c, connection.pageInfo.endCursor])}>
-              Next page
-            </button>
-          </nav>
+          <Pager label="Pages of dead letters" pages={pages} pageInfo={connection.pageInfo} />
         </>
       )}
     </section>

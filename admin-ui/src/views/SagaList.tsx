@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { SAGA_UPDATES, SAGAS } from '../api/documents';
 import { SAGA_STATUSES, STEP_NAMES, type Connection, type Saga, type SagaStatus, type SagaStepName, type SagaSummary } from '../api/types';
+import { Pager, useCursorPages } from '../components/Pager';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { applyUpdate, attentionReason, formatTime, NO_FILTER, toGraphQLFilter, type SagaFilterState } from '../domain/sagas';
@@ -16,9 +17,8 @@ const LIVE_KEPT = 500;
 export function SagaList() {
   const [filter, setFilter] = useState<SagaFilterState>(NO_FILTER);
   const [orderSearch, setOrderSearch] = useState('');
-  // Cursors of the pages before the current one, for "Previous".
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const after = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const after = pages.after;
   // Live updates keep the rows current; a periodic reload also catches what a search ran too early
   // to see (the read model shows a change within a second) and anything missed while the socket was down.
   const page = useQuery<{ sagas: Connection<SagaSummary> }>(SAGAS, { filter: toGraphQLFilter(filter), first: PAGE_SIZE, after },
@@ -62,7 +62,7 @@ export function SagaList() {
 
   function change(update: Partial<SagaFilterState>) {
     setFilter((f) => ({ ...f, ...update }));
-    setCursors([null]);
+    pages.reset();
   }
 
   const connection = page.data?.sagas;
@@ -105,7 +105,7 @@ export function SagaList() {
           <button type="button" onClick={() => {
             setOrderSearch('');
             setFilter(NO_FILTER);
-            setCursors([null]);
+            pages.reset();
           }}>
             Clear
           </button>
@@ -150,16 +150,7 @@ export function SagaList() {
               </tbody>
             </table>
           </div>
-          <nav className="pager" aria-label="Pages of sagas">
-            <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              Previous page
-            </button>
-            <span>Page {cursors.length}</span>
-            <button type="button" disabled={!connection.pageInfo.hasNextPage}
-              onClick={() => setCursors((c) => [...c, connection.pageInfo.endCursor])}>
-              Next page
-            </button>
-          </nav>
+          <Pager label="Pages of sagas" pages={pages} pageInfo={connection.pageInfo} />
         </>
       )}
     </section>
