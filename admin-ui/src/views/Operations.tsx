@@ -102,7 +102,10 @@ function Rebuild() {
           const { rebuildReadModel } = await start.run({});
           setPolling(true);
           status.reload();
-          return `Rebuild started: ${rebuildReadModel.total.toLocaleString()} items to replay`;
+          // The total is counted once the replay starts: right after the mutation it may still be 0.
+          return rebuildReadModel.total > 0
+            ? `Rebuild started: ${rebuildReadModel.total.toLocaleString()} items to replay`
+            : `Rebuild started into ${rebuildReadModel.indices.join(', ') || 'new indices'}`;
         }} />
     </div>
   );

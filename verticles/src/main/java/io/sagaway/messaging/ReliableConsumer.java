@@ -85,6 +85,13 @@ public final class ReliableConsumer {
     /** Offsets done but not committed yet, touched only on the consumer's context. */
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new LinkedHashMap<>();
     private long lastCommitNanos = System.nanoTime();
+    /**
+     * Per partition, offsets past a rewind point that were already settled (handled or set aside)
+     * by other keys: after the rewind they come again and are passed over, so a dead-lettered
+     * record is not run a second time after its key's later records. Touched only on the
+     * consumer's context.
+     */
+    private final Map<TopicPartition, java.util.Set<Long>> settledAhead = new java.util.HashMap<>();
 
     public ReliableConsumer(Vertx vertx, Settings settings, IdempotencyGuard guard, DeadLetters deadLetters, Handler handler) {
         this(vertx, settings, guard, deadLetters, handler, delivery -> true);
@@ -110,7 +117,10 @@ public final class ReliableConsumer {
         config.put("max.poll.records", "256");
         consumer = KafkaConsumer.create(vertx, config);
         // Partitions that went to another instance are its to commit now; it redoes what was done here and not committed.
-        consumer.partitionsRevokedHandler(revoked -> revoked.forEach(uncommitted::remove));
+        consumer.partitionsRevokedHandler(revoked -> revoked.forEach(tp -> {
+            uncommitted.remove(tp);
+            settledAhead.remove(tp);
+        }));
         return consumer.subscribe(new java.util.HashSet<>(settings.topics())).onSuccess(v -> poll());
     }
 
@@ -133,7 +143,8 @@ public final class ReliableConsumer {
         Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>(uncommitted);
         uncommitted.clear();
         lastCommitNanos = System.nanoTime();
-        return consumer.commit(offsets).mapEmpty();
+        // A failed commit leaves its offsets for the next one (newer offsets, if any came meanwhile, win).
+        return consumer.commit(offsets).<Void>mapEmpty().onFailure(e -> offsets.forEach(uncommitted::putIfAbsent));
     }
 
     private void poll() {
@@ -165,7 +176,12 @@ public final class ReliableConsumer {
             KafkaConsumerRecord<String, String> r = records.recordAt(i);
             byPartition.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), tp -> new ArrayList<>()).add(r);
         }
-        return inKeyOrder(byPartition).compose(partitions -> {
+        return inKeyOrder(byPartition).recover(unexpected -> {
+            // Something threw outside the per-record handling: read the whole batch again rather than move past it.
+            List<Future<Void>> rewinds = new ArrayList<>();
+            byPartition.forEach((tp, list) -> rewinds.add(consumer.seek(tp, list.get(0).offset())));
+            return Future.join(rewinds).transform(v -> Future.failedFuture(unexpected));
+        }).compose(partitions -> {
             Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
             List<Future<Void>> rewinds = new ArrayList<>();
             for (Progress p : partitions) {
@@ -180,7 +196,9 @@ public final class ReliableConsumer {
             uncommitted.putAll(offsets);
             // Before a rewind, commit what is done, so the committed position never passes the record to redo.
             Future<Void> committed = commitDue(!rewinds.isEmpty());
-            return committed.compose(v -> Future.all(rewinds))
+            // The seeks must land before the next poll, whether or not the commit went through.
+            return committed.transform(commit -> Future.join(rewinds).transform(v -> commit.succeeded()
+                    ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(commit.cause())))
                 .compose(v -> rewinds.isEmpty() ? Future.<Void>succeededFuture() : later(Duration.ofSeconds(1)));
         });
     }
@@ -189,9 +207,10 @@ public final class ReliableConsumer {
      * Processes a poll's records: each partition's records grouped by key, each key's records in
      * offset order (stopping at one that cannot be handled at all), keys side by side. A
      * partition's progress ends before its first record not done; records after it that other
-     * keys finished are delivered again after the rewind and recognised as done by the guard.
+     * keys settled are delivered again after the rewind and passed over ({@link #settledAhead}).
      */
     private Future<List<Progress>> inKeyOrder(Map<TopicPartition, List<KafkaConsumerRecord<String, String>>> byPartition) {
+        Map<TopicPartition, List<Long>> settled = new LinkedHashMap<>();
         List<java.util.function.Supplier<Future<Long>>> chains = new ArrayList<>();
         List<TopicPartition> chainPartition = new ArrayList<>();
         byPartition.forEach((tp, list) -> {
@@ -199,8 +218,9 @@ public final class ReliableConsumer {
             for (KafkaConsumerRecord<String, String> r : list) {
                 byKey.computeIfAbsent(r.key() == null ? "" : r.key(), k -> new ArrayList<>()).add(r);
             }
+            List<Long> settledHere = settled.computeIfAbsent(tp, k -> new ArrayList<>());
             byKey.values().forEach(keyRecords -> {
-                chains.add(() -> chain(tp, keyRecords));
+                chains.add(() -> chain(tp, keyRecords, settledHere));
                 chainPartition.add(tp);
             });
         });
@@ -216,18 +236,33 @@ public final class ReliableConsumer {
                 }
                 long lastDone = failedAt == null ? list.get(list.size() - 1).offset() : failedAt - 1;
                 progress.add(new Progress(tp, lastDone, failedAt));
+                java.util.Set<Long> ahead = settledAhead.computeIfAbsent(tp, k -> new java.util.HashSet<>());
+                ahead.removeIf(offset -> offset <= lastDone);
+                if (failedAt != null) {
+                    long rewindTo = failedAt;
+                    settled.get(tp).stream().filter(offset -> offset > rewindTo).forEach(ahead::add);
+                }
+                if (ahead.isEmpty()) {
+                    settledAhead.remove(tp);
+                }
             });
             return progress;
         });
     }
 
-    /** One key's records in order; the offset of the first that could be neither handled nor set aside, or null. */
-    private Future<Long> chain(TopicPartition partition, List<KafkaConsumerRecord<String, String>> records) {
+    /**
+     * One key's records in order; the offset of the first that could be neither handled nor set
+     * aside, or null. The offsets settled go to {@code settled}.
+     */
+    private Future<Long> chain(TopicPartition partition, List<KafkaConsumerRecord<String, String>> records, List<Long> settled) {
         Future<Long> chain = Future.succeededFuture(null);
         for (KafkaConsumerRecord<String, String> record : records) {
             chain = chain.compose(failedAt -> failedAt != null ? Future.succeededFuture(failedAt)
                 : one(record)
-                    .map(v -> (Long) null)
+                    .map(v -> {
+                        settled.add(record.offset());
+                        return (Long) null;
+                    })
                     .otherwise(failure -> {
                         LOG.warn("consumer {}: {} could not be handled nor set aside ({}); retrying", settings.name(),
                             partition, failure.toString());
@@ -237,7 +272,20 @@ public final class ReliableConsumer {
         return chain;
     }
 
+    /** One record, start to end; never throws (a throw would skip the rest of the batch's bookkeeping). */
     private Future<Void> one(KafkaConsumerRecord<String, String> record) {
+        java.util.Set<Long> ahead = settledAhead.get(new TopicPartition(record.topic(), record.partition()));
+        if (ahead != null && ahead.remove(record.offset())) {
+            return Future.succeededFuture();
+        }
+        try {
+            return parsedAndHandled(record);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    private Future<Void> parsedAndHandled(KafkaConsumerRecord<String, String> record) {
         Envelope envelope;
         try {
             envelope = Envelope.fromJson(record.value());
@@ -259,7 +307,14 @@ public final class ReliableConsumer {
 
     private Future<Void> attempt(Delivery delivery, int attempt) {
         String messageId = delivery.envelope().messageId();
-        return handler.handle(delivery)
+        Future<Void> handled;
+        try {
+            handled = handler.handle(delivery);
+        } catch (RuntimeException e) {
+            // A handler that throws instead of failing its future is a failure like any other: retried, then set aside.
+            handled = Future.failedFuture(e);
+        }
+        return handled
             .compose(v -> guard.markDone(messageId))
             .recover(failure -> guard.release(messageId).compose(v -> {
                 boolean poison = failure instanceof PoisonMessageException || failure instanceof JsonCodec.MalformedMessageException;

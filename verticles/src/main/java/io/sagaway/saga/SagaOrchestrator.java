@@ -63,7 +63,6 @@ public final class SagaOrchestrator {
         this.policy = policy;
     }
 
-    /** Handles one message from {@code order.events} or a participant's reply topic. */
     /** Whether the orchestrator acts on a message: replies, and of the order's events only those that start or cancel a saga. */
     public boolean handles(ReliableConsumer.Delivery delivery) {
         return !topics.orderEvents().equals(delivery.topic()) || STARTS_OR_CANCELS.contains(delivery.envelope().type());
@@ -71,6 +70,7 @@ public final class SagaOrchestrator {
 
     private static final java.util.Set<String> STARTS_OR_CANCELS = java.util.Set.of("OrderPlaced", "CancellationRequested");
 
+    /** Handles one message from {@code order.events} or a participant's reply topic. */
     public Future<Void> onMessage(ReliableConsumer.Delivery delivery) {
         Envelope message = delivery.envelope();
         if (topics.orderEvents().equals(delivery.topic())) {
