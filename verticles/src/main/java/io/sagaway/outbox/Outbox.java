@@ -57,4 +57,17 @@ public final class Outbox {
             .executeBatch(rows)
             .mapEmpty();
     }
+
+    /**
+     * Deletes up to {@code batch} rows published before {@code before} and answers how many went.
+     * Bounded, so a backlog of old rows (a long outage, a retention change) is worked off in small
+     * transactions instead of one large delete that stalls the relay and floods the disk.
+     */
+    public static Future<Integer> deletePublished(io.vertx.sqlclient.SqlClient client, java.time.Instant before, int batch) {
+        return client.preparedQuery("""
+                DELETE FROM outbox WHERE id IN (
+                    SELECT id FROM outbox WHERE published_at < $1 ORDER BY published_at LIMIT $2)""")
+            .execute(io.vertx.sqlclient.Tuple.of(before.atOffset(java.time.ZoneOffset.UTC), batch))
+            .map(io.vertx.sqlclient.SqlResult::rowCount);
+    }
 }

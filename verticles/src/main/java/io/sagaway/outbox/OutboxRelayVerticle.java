@@ -20,6 +20,11 @@ import java.util.Map;
  */
 public final class OutboxRelayVerticle extends VerticleBase {
 
+    private static final long CLEANUP_INTERVAL_MS = 60_000;
+    /** Rows per cleanup transaction, and transactions per run: up to 200,000 rows a minute, never one huge delete. */
+    static final int CLEANUP_BATCH_ROWS = 5_000;
+    static final int CLEANUP_BATCHES = 40;
+
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelayVerticle.class);
     private static final long MAX_BACKOFF_MS = 10_000;
 
@@ -69,7 +74,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
             .reconnectPolicy(retries -> 1000L);
         subscriber.channel(channel(settings.schema())).handler(payload -> wake());
         vertx.setPeriodic(settings.pollInterval().toMillis(), id -> wake());
-        vertx.setPeriodic(60_000, id -> deletePublished());
+        vertx.setPeriodic(CLEANUP_INTERVAL_MS, id -> deletePublished());
         return subscriber.connect()
             .recover(failure -> {
                 // Polling still moves the rows; LISTEN reconnects by itself.
@@ -124,10 +129,18 @@ public final class OutboxRelayVerticle extends VerticleBase {
         });
     }
 
+    /** Deletes rows past their retention, a bounded batch at a time, at most {@link #CLEANUP_BATCHES} batches a run. */
     private void deletePublished() {
-        pool.preparedQuery("DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)")
-            .execute(Tuple.of((double) settings.retention().toSeconds()))
+        deleteBatches(java.time.Instant.now().minus(settings.retention()), 0)
             .onFailure(e -> LOG.warn("could not delete published outbox rows: {}", e.toString()));
+    }
+
+    private Future<Void> deleteBatches(java.time.Instant before, int done) {
+        if (stopped || done >= CLEANUP_BATCHES) {
+            return Future.succeededFuture();
+        }
+        return Outbox.deletePublished(pool, before, CLEANUP_BATCH_ROWS)
+            .compose(deleted -> deleted < CLEANUP_BATCH_ROWS ? Future.succeededFuture() : deleteBatches(before, done + 1));
     }
 
     @Override

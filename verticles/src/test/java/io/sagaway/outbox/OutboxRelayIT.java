@@ -112,6 +112,22 @@ class OutboxRelayIT {
         assertThat(new String(headers.lastHeader("type").value(), StandardCharsets.UTF_8)).isEqualTo("TestEvent");
     }
 
+    @Test
+    void publishedRowsPastTheirRetentionAreDeletedInBoundedBatchesAndNothingElseIs() {
+        appendInterleaved(2, 5);
+        Await.result(schema.pool().query("UPDATE outbox SET published_at = now() - interval '2 hours' WHERE id IN "
+            + "(SELECT id FROM outbox ORDER BY position LIMIT 6)").execute());
+        Await.result(schema.pool().query("UPDATE outbox SET published_at = now() WHERE id IN "
+            + "(SELECT id FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT 2)").execute());
+        java.time.Instant retentionEnd = java.time.Instant.now().minus(Duration.ofHours(1));
+
+        assertThat(Await.result(Outbox.deletePublished(schema.pool(), retentionEnd, 4))).isEqualTo(4);
+        assertThat(Await.result(Outbox.deletePublished(schema.pool(), retentionEnd, 4))).isEqualTo(2);
+        assertThat(Await.result(Outbox.deletePublished(schema.pool(), retentionEnd, 4))).isZero();
+        assertThat(schema.count("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL")).as("recently published rows stay").isEqualTo(2);
+        assertThat(schema.count("SELECT count(*) FROM outbox WHERE published_at IS NULL")).as("pending rows stay").isEqualTo(2);
+    }
+
     private void deployRelay(OutboxRelay.AfterSend afterSend) {
         Await.result(vertx.deployVerticle(new OutboxRelayVerticle(new OutboxRelayVerticle.Settings(
             schema.postgresUri(), schema.name(), TestServices.endpoints().kafkaBootstrapServers(), 64,
