@@ -327,10 +327,13 @@ final class Resolvers {
             .compose(placed -> switch (waitFor == null ? "ACCEPTED" : waitFor) {
                 case "PROJECTED" -> api.projections().awaitOrder(placed.orderId(), placed.version(), api.waitTimeout())
                     .map(doc -> payload(placed, Views.order(doc)));
+                // The answer's order and its saga come from the read model: wait for both documents to show the end.
                 case "COMPLETED" -> awaitSagaFinished(placed.orderId())
-                    .compose(v -> api.orders().load(placed.orderId()))
-                    .compose(order -> api.projections().awaitOrder(placed.orderId(), order.version(), api.waitTimeout())
-                        .map(doc -> payload(new CommandResult(placed.orderId(), order.status(), order.version()), Views.order(doc))));
+                    .compose(saga -> api.orders().load(placed.orderId()).compose(order -> Future.all(
+                            api.projections().awaitOrder(placed.orderId(), order.version(), api.waitTimeout()),
+                            api.projections().awaitSaga(placed.orderId(), saga.version(), api.waitTimeout()))
+                        .map(both -> payload(new CommandResult(placed.orderId(), order.status(), order.version()),
+                            Views.order(both.<JsonObject>resultAt(0))))));
                 default -> Future.succeededFuture(payload(placed, null));
             });
     }
@@ -345,17 +348,17 @@ final class Resolvers {
     }
 
     /** Polls the saga's durable state until it finished, within the wait timeout. */
-    private Future<Void> awaitSagaFinished(String orderId) {
-        Promise<Void> done = Promise.promise();
+    private Future<io.sagaway.saga.domain.SagaState> awaitSagaFinished(String orderId) {
+        Promise<io.sagaway.saga.domain.SagaState> done = Promise.promise();
         long deadline = System.currentTimeMillis() + api.waitTimeout().toMillis();
         pollSaga(orderId, deadline, done);
         return done.future();
     }
 
-    private void pollSaga(String orderId, long deadline, Promise<Void> done) {
+    private void pollSaga(String orderId, long deadline, Promise<io.sagaway.saga.domain.SagaState> done) {
         api.sagas().getByOrder(api.pool(), orderId).onComplete(found -> {
             if (found.succeeded() && found.result().map(s -> s.status().isFinished()).orElse(false)) {
-                done.tryComplete();
+                done.tryComplete(found.result().get());
             } else if (System.currentTimeMillis() > deadline) {
                 done.tryFail(new CommandFailure(ErrorCode.UNAVAILABLE, "the saga of order " + orderId + " did not finish within "
                     + api.waitTimeout().toMillis() + " ms; it goes on, query the order later"));

@@ -50,6 +50,35 @@ public final class ProjectionWaiter {
         });
     }
 
+    /** The order's saga document once its version reaches {@code version}; fails with UNAVAILABLE after {@code timeout}. */
+    public Future<JsonObject> awaitSaga(String orderId, long version, Duration timeout) {
+        Promise<JsonObject> result = Promise.promise();
+        MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.PROJECTION_UPDATES, message -> {
+            JsonObject update = message.body();
+            if ("saga".equals(update.getString("kind")) && orderId.equals(update.getString("orderId"))
+                && update.getLong("version", 0L) >= version) {
+                checkSaga(orderId, version, result);
+            }
+        });
+        long recheck = vertx.setPeriodic(0, RECHECK_MS, id -> checkSaga(orderId, version, result));
+        long deadline = vertx.setTimer(timeout.toMillis(), id -> result.tryFail(new CommandFailure(ErrorCode.UNAVAILABLE,
+            "the read model did not show the saga of order " + orderId + " at version " + version + " within " + timeout.toMillis() + " ms")));
+        return consumer.completion().compose(v -> result.future()).eventually(() -> {
+            vertx.cancelTimer(recheck);
+            vertx.cancelTimer(deadline);
+            return consumer.unregister();
+        });
+    }
+
+    private void checkSaga(String orderId, long version, Promise<JsonObject> result) {
+        if (result.future().isComplete()) {
+            return;
+        }
+        queries.sagaForOrder(orderId).onSuccess((Optional<JsonObject> doc) -> doc
+            .filter(d -> d.getLong("version", 0L) >= version)
+            .ifPresent(result::tryComplete));
+    }
+
     private void check(String orderId, long version, Promise<JsonObject> result) {
         if (result.future().isComplete()) {
             return;
