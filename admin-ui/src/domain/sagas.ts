@@ -56,12 +56,17 @@ export function applyUpdate<T extends SagaSummary>(rows: T[], update: T, filter:
   const index = rows.findIndex((row) => row.id === update.id);
   const fits = matches(update, filter, now);
   if (index >= 0) {
-    if (Date.parse(rows[index].updatedAt) > Date.parse(update.updatedAt)) {
+    if (newer(rows[index], update) !== update) {
       return rows;
     }
     return fits ? rows.map((row, i) => (i === index ? update : row)) : rows.filter((_, i) => i !== index);
   }
   return fits && firstPage ? [update, ...rows] : rows;
+}
+
+/** Of a saga's two states, the one changed last (the second on a tie): a late delivery never takes a view back. */
+export function newer<T extends { updatedAt: string }>(shown: T | null | undefined, update: T): T {
+  return shown && Date.parse(shown.updatedAt) > Date.parse(update.updatedAt) ? shown : update;
 }
 
 export function formatDuration(ms: number): string {

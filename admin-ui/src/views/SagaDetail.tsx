@@ -4,7 +4,7 @@ import { ConfirmButton } from '../components/ConfirmButton';
 import { SequenceDiagram } from '../components/SequenceDiagram';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
-import { attentionReason, formatTime, isActive } from '../domain/sagas';
+import { attentionReason, formatTime, isActive, newer } from '../domain/sagas';
 import { href } from '../routing/router';
 import { useMutation, useQuery, useSubscription } from '../session/hooks';
 
@@ -13,9 +13,7 @@ export function SagaDetail({ id }: { id: string }) {
   const query = useQuery<{ saga: Saga | null }>(SAGA, { id });
   const retry = useMutation<{ retrySaga: Saga }>(RETRY_SAGA);
   useSubscription<{ sagaUpdated: Saga }>(SAGA_UPDATES, { sagaId: id }, ({ sagaUpdated }) =>
-    query.setData((current) =>
-      current?.saga && Date.parse(current.saga.updatedAt) > Date.parse(sagaUpdated.updatedAt) ? current : { saga: sagaUpdated },
-    ),
+    query.setData((current) => ({ saga: newer(current?.saga, sagaUpdated) })),
   );
 
   if (query.error && !query.data) return <ErrorState error={query.error} onRetry={query.reload} />;

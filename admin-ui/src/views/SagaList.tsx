@@ -4,7 +4,7 @@ import { SAGA_STATUSES, STEP_NAMES, type Connection, type Saga, type SagaStatus,
 import { Pager, useCursorPages } from '../components/Pager';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
-import { applyUpdate, attentionReason, formatTime, NO_FILTER, toGraphQLFilter, type SagaFilterState } from '../domain/sagas';
+import { applyUpdate, attentionReason, formatTime, newer, NO_FILTER, toGraphQLFilter, type SagaFilterState } from '../domain/sagas';
 import { href } from '../routing/router';
 import { useQuery, useSubscription } from '../session/hooks';
 import { useApi } from '../session/SessionContext';
@@ -159,10 +159,6 @@ export function SagaList() {
 
 function toggle(statuses: SagaStatus[], status: SagaStatus, on: boolean): SagaStatus[] {
   return on ? [...statuses, status] : statuses.filter((s) => s !== status);
-}
-
-function newer(a: SagaSummary | undefined, b: SagaSummary): SagaSummary {
-  return a && Date.parse(a.updatedAt) > Date.parse(b.updatedAt) ? a : b;
 }
 
 /** Ids are UUIDs: the first block tells them apart on screen, the full id is in the link and the detail page. */

@@ -274,9 +274,11 @@ public final class ReliableConsumer {
 
     /** One record, start to end; never throws (a throw would skip the rest of the batch's bookkeeping). */
     private Future<Void> one(KafkaConsumerRecord<String, String> record) {
-        java.util.Set<Long> ahead = settledAhead.get(new TopicPartition(record.topic(), record.partition()));
-        if (ahead != null && ahead.remove(record.offset())) {
-            return Future.succeededFuture();
+        if (!settledAhead.isEmpty()) {
+            java.util.Set<Long> ahead = settledAhead.get(new TopicPartition(record.topic(), record.partition()));
+            if (ahead != null && ahead.remove(record.offset())) {
+                return Future.succeededFuture();
+            }
         }
         try {
             return parsedAndHandled(record);

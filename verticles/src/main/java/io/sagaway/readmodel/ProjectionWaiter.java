@@ -11,12 +11,13 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Lets the write side wait until the read model holds an order at (at least) a version, which is
- * what {@code waitFor: PROJECTED} needs: it listens for the projectors' notifications and, in case
- * one was published before it listened or came from another process, also reads the document
- * (a realtime get) now and then.
+ * Lets the write side wait until the read model holds an order (or its saga) at (at least) a
+ * version, which is what {@code waitFor: PROJECTED} and {@code COMPLETED} need: it listens for
+ * the projectors' notifications and, in case one was published before it listened or came from
+ * another process, also reads the document (a realtime get) now and then.
  */
 public final class ProjectionWaiter {
 
@@ -32,59 +33,40 @@ public final class ProjectionWaiter {
 
     /** The order's document once its version reaches {@code version}; fails with UNAVAILABLE after {@code timeout}. */
     public Future<JsonObject> awaitOrder(String orderId, long version, Duration timeout) {
-        Promise<JsonObject> result = Promise.promise();
-        MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.PROJECTION_UPDATES, message -> {
-            JsonObject update = message.body();
-            if ("order".equals(update.getString("kind")) && orderId.equals(update.getString("id"))
-                && update.getLong("version", 0L) >= version) {
-                check(orderId, version, result);
-            }
-        });
-        long recheck = vertx.setPeriodic(0, RECHECK_MS, id -> check(orderId, version, result));
-        long deadline = vertx.setTimer(timeout.toMillis(), id -> result.tryFail(new CommandFailure(ErrorCode.UNAVAILABLE,
-            "the read model did not show order " + orderId + " at version " + version + " within " + timeout.toMillis() + " ms")));
-        return consumer.completion().compose(v -> result.future()).eventually(() -> {
-            vertx.cancelTimer(recheck);
-            vertx.cancelTimer(deadline);
-            return consumer.unregister();
-        });
+        return await("order", "id", orderId, version, timeout, () -> queries.order(orderId), "order " + orderId);
     }
 
     /** The order's saga document once its version reaches {@code version}; fails with UNAVAILABLE after {@code timeout}. */
     public Future<JsonObject> awaitSaga(String orderId, long version, Duration timeout) {
+        return await("saga", "orderId", orderId, version, timeout, () -> queries.sagaForOrder(orderId), "the saga of order " + orderId);
+    }
+
+    /**
+     * Completes with the document {@code lookup} reads once its version reaches {@code version}:
+     * checked when a notification of {@code kind} whose {@code idField} is {@code id} says so, and
+     * every {@link #RECHECK_MS} regardless.
+     */
+    private Future<JsonObject> await(String kind, String idField, String id, long version, Duration timeout,
+                                     Supplier<Future<Optional<JsonObject>>> lookup, String what) {
         Promise<JsonObject> result = Promise.promise();
+        Runnable check = () -> {
+            if (!result.future().isComplete()) {
+                lookup.get().onSuccess(doc -> doc.filter(d -> d.getLong("version", 0L) >= version).ifPresent(result::tryComplete));
+            }
+        };
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.PROJECTION_UPDATES, message -> {
             JsonObject update = message.body();
-            if ("saga".equals(update.getString("kind")) && orderId.equals(update.getString("orderId"))
-                && update.getLong("version", 0L) >= version) {
-                checkSaga(orderId, version, result);
+            if (kind.equals(update.getString("kind")) && id.equals(update.getString(idField)) && update.getLong("version", 0L) >= version) {
+                check.run();
             }
         });
-        long recheck = vertx.setPeriodic(0, RECHECK_MS, id -> checkSaga(orderId, version, result));
-        long deadline = vertx.setTimer(timeout.toMillis(), id -> result.tryFail(new CommandFailure(ErrorCode.UNAVAILABLE,
-            "the read model did not show the saga of order " + orderId + " at version " + version + " within " + timeout.toMillis() + " ms")));
+        long recheck = vertx.setPeriodic(0, RECHECK_MS, timer -> check.run());
+        long deadline = vertx.setTimer(timeout.toMillis(), timer -> result.tryFail(new CommandFailure(ErrorCode.UNAVAILABLE,
+            "the read model did not show " + what + " at version " + version + " within " + timeout.toMillis() + " ms")));
         return consumer.completion().compose(v -> result.future()).eventually(() -> {
             vertx.cancelTimer(recheck);
             vertx.cancelTimer(deadline);
             return consumer.unregister();
         });
-    }
-
-    private void checkSaga(String orderId, long version, Promise<JsonObject> result) {
-        if (result.future().isComplete()) {
-            return;
-        }
-        queries.sagaForOrder(orderId).onSuccess((Optional<JsonObject> doc) -> doc
-            .filter(d -> d.getLong("version", 0L) >= version)
-            .ifPresent(result::tryComplete));
-    }
-
-    private void check(String orderId, long version, Promise<JsonObject> result) {
-        if (result.future().isComplete()) {
-            return;
-        }
-        queries.order(orderId).onSuccess((Optional<JsonObject> doc) -> doc
-            .filter(d -> d.getLong("version", 0L) >= version)
-            .ifPresent(result::tryComplete));
     }
 }
