@@ -59,7 +59,7 @@ describe('the admin console', () => {
 
   it('shows a new saga appear and reach COMPLETED live, without a reload', async () => {
     await signIn(page);
-    await page.getByRole('link', { name: 'Sagas' }).click();
+    await page.getByRole('link', { name: 'Sagas', exact: true }).click();
     await page.getByRole('heading', { name: 'Sagas' }).waitFor();
     await page.getByTestId('link-state').filter({ hasText: 'Live' }).waitFor();
     await markPage();
@@ -100,7 +100,7 @@ describe('the admin console', () => {
 
   it('shows an order failing at shipping compensate inventory, then payment', async () => {
     await signIn(page);
-    await page.getByRole('link', { name: 'Sagas' }).click();
+    await page.getByRole('link', { name: 'Sagas', exact: true }).click();
     await page.getByTestId('link-state').filter({ hasText: 'Live' }).waitFor();
     const orderId = await placeOrder('ZZ');
     const row = page.locator(`tr[data-order-id="${orderId}"]`);
@@ -151,7 +151,7 @@ describe('the admin console', () => {
       socket.onClose(() => void server.close());
     });
     await signIn(page);
-    await page.getByRole('link', { name: 'Sagas' }).click();
+    await page.getByRole('link', { name: 'Sagas', exact: true }).click();
     await page.getByTestId('link-state').filter({ hasText: 'Live' }).waitFor();
     await markPage();
 
@@ -170,7 +170,7 @@ describe('the admin console', () => {
     const key = process.env.SAGAWAY_E2E_DEAD_LETTER_KEY;
     expect(key, 'the test run seeds a dead letter and names its key').toBeTruthy();
     await signIn(page);
-    await page.getByRole('link', { name: 'Dead letters' }).click();
+    await page.getByRole('link', { name: 'Dead letters', exact: true }).click();
     const seeded = page.locator(`[data-testid="dead-letter"][data-key="${key}"]`).first();
     await seeded.waitFor({ timeout: 30_000 });
     // Pinned by id: once redriven, the poison message fails again and comes back as a new dead letter with the same key.
@@ -186,7 +186,7 @@ describe('the admin console', () => {
 
   it('runs operator actions after confirming: stock, account and a read-model rebuild with progress', async () => {
     await signIn(page);
-    await page.getByRole('link', { name: 'Operations' }).click();
+    await page.getByRole('link', { name: 'Operations', exact: true }).click();
     const stock = page.getByRole('form', { name: 'Adjust stock' });
     await stock.getByLabel('SKU').fill('SKU-E2E');
     await stock.getByLabel('Change (negative removes)').fill('7');
