@@ -6,7 +6,6 @@ import io.sagaway.api.ErrorCode;
 import io.sagaway.messaging.Envelope;
 import io.sagaway.messaging.JsonCodec;
 import io.sagaway.saga.SagaOrchestrator;
-import io.sagaway.saga.SagaStore;
 import io.sagaway.saga.domain.SagaState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -151,25 +150,23 @@ public final class ReadModelRebuild {
 
     /** One batch of sagas after the cursor's id. */
     private Future<Progress<String>> replaySagas(String target, UUID id, Progress<String> at, long total) {
-        SagaStore store = new SagaStore();
-        return pool.preparedQuery("SELECT saga_id, state FROM sagas WHERE saga_id > $1 ORDER BY saga_id LIMIT $2")
+        return pool.preparedQuery("SELECT saga_id, state, timeline FROM sagas WHERE saga_id > $1 ORDER BY saga_id LIMIT $2")
             .execute(Tuple.of(at.cursor(), BATCH))
             .compose(rows -> {
                 if (rows.size() == 0) {
                     return RebuildStore.progress(pool, id, at.done(), Math.max(total, at.done()))
                         .map(new Progress<>(at.cursor(), at.done(), true));
                 }
-                List<Future<Bulk.VersionedDocument>> docs = new ArrayList<>();
+                List<Bulk.VersionedDocument> docs = new ArrayList<>();
                 String lastId = at.cursor();
                 for (Row r : rows) {
                     lastId = r.getString("saga_id");
                     SagaState saga = JsonCodec.fromJson(r.getJsonObject("state"), SagaState.class);
-                    docs.add(store.timeline(pool, saga.sagaId()).map(timeline -> new Bulk.VersionedDocument(saga.sagaId(),
-                        saga.version(), SagaProjector.toDocument(SagaOrchestrator.sagaJson(saga, timeline), saga.updatedAt(), Instant.now()))));
+                    docs.add(new Bulk.VersionedDocument(saga.sagaId(), saga.version(),
+                        SagaProjector.toDocument(SagaOrchestrator.sagaJson(saga, r.getJsonArray("timeline")), saga.updatedAt(), Instant.now())));
                 }
                 Progress<String> next = new Progress<>(lastId, at.done() + rows.size(), false);
-                return Future.all(docs)
-                    .compose(all -> Bulk.index(es, context, target, docs.stream().map(Future::result).toList()))
+                return Bulk.index(es, context, target, docs)
                     .compose(v -> RebuildStore.progress(pool, id, next.done(), Math.max(total, next.done())))
                     .map(next);
             });

@@ -101,8 +101,9 @@ public final class SagaOrchestrator {
                 return Future.succeededFuture();
             }
             OrderSaga saga = OrderSaga.start(sagaIdOf(orderId), orderId, data, policy, now());
-            return sagas.insert(tx, saga.state()).compose(inserted -> inserted
-                ? commit(tx, saga.state(), new Transition(saga), placed.messageId(), true)
+            Transition transition = new Transition(saga);
+            return sagas.insert(tx, saga.state(), transition.timeline).compose(inserted -> inserted
+                ? commit(tx, saga.state(), transition, SagaStore.json(transition.timeline), placed.messageId(), null)
                 : Future.succeededFuture());
         }));
     }
@@ -159,17 +160,16 @@ public final class SagaOrchestrator {
             if (transition.isEmpty()) {
                 return Future.succeededFuture();
             }
-            return sagas.update(tx, saga.state())
-                .compose(v -> commit(tx, saga.state(), transition, causationId, false, order));
+            return sagas.update(tx, saga.state(), transition.timeline)
+                .compose(timeline -> commit(tx, saga.state(), transition, timeline, causationId, order));
         });
     }
 
-    private Future<Void> commit(SqlConnection tx, SagaState saga, Transition transition, String causationId, boolean started) {
-        return commit(tx, saga, transition, causationId, started, null);
-    }
-
-    /** Writes the timeline, moves the order, and queues the step requests and the SagaUpdated event. */
-    private Future<Void> commit(SqlConnection tx, SagaState saga, Transition transition, String causationId, boolean started,
+    /**
+     * Moves the order, and queues the step requests and the SagaUpdated event (the saga with its
+     * whole {@code timeline}, already stored).
+     */
+    private Future<Void> commit(SqlConnection tx, SagaState saga, Transition transition, JsonArray timeline, String causationId,
                                 Order loadedOrder) {
         Instant at = now();
         MessageMetadata metadata = new MessageMetadata(saga.orderId(), causationId);
@@ -186,11 +186,9 @@ public final class SagaOrchestrator {
         }
         Future<Order> order = loadedOrder != null || orderCommands.isEmpty()
             ? Future.succeededFuture(loadedOrder) : orders.load(tx, saga.orderId());
-        return sagas.appendTimeline(tx, saga.sagaId(), transition.timeline)
-            .compose(v -> order)
+        return order
             .compose(o -> moveOrder(tx, o, orderCommands, metadata))
-            .compose(v -> sagas.timeline(tx, saga.sagaId()))
-            .compose(timeline -> {
+            .compose(v -> {
                 messages.add(new OutboxMessage(topics.sagaEvents(), new Envelope(UUID.randomUUID().toString(), "SagaUpdated", "Saga",
                     saga.orderId(), saga.version(), saga.orderId(), causationId, at, sagaJson(saga, timeline))));
                 return Outbox.insert(tx, messages);
@@ -213,10 +211,11 @@ public final class SagaOrchestrator {
 
     /** The saga as the read side and subscribers see it: its state and its whole timeline. */
     public static JsonObject sagaJson(SagaState saga, List<TimelineEntry> timeline) {
-        JsonObject json = JsonCodec.toJson(saga);
-        JsonArray entries = new JsonArray();
-        timeline.forEach(e -> entries.add(JsonCodec.toJson(e)));
-        return json.put("timeline", entries);
+        return sagaJson(saga, SagaStore.json(timeline));
+    }
+
+    public static JsonObject sagaJson(SagaState saga, JsonArray timeline) {
+        return JsonCodec.toJson(saga).put("timeline", timeline);
     }
 
     public static String sagaIdOf(String orderId) {

@@ -1,12 +1,10 @@
 package io.sagaway.saga;
 
 import io.sagaway.messaging.JsonCodec;
-import io.sagaway.saga.domain.SagaEventType;
 import io.sagaway.saga.domain.SagaState;
-import io.sagaway.saga.domain.SagaStepName;
 import io.sagaway.saga.domain.TimelineEntry;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -18,28 +16,40 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Sagas in PostgreSQL: one row each (the state as JSON beside indexed columns) and an append-only timeline. */
+/**
+ * Sagas in PostgreSQL: one row each, holding the state as JSON beside indexed columns, and the
+ * timeline, an append-only JSON array of {@link TimelineEntry}, oldest first.
+ */
 public final class SagaStore {
 
     private static final String COLUMNS = "state";
 
-    /** Inserts a new saga; answers false when the order already has one (a redelivered OrderPlaced). */
-    public Future<Boolean> insert(SqlConnection tx, SagaState saga) {
+    /**
+     * Inserts a new saga with the first entries of its timeline; answers false when the order
+     * already has one (a redelivered OrderPlaced).
+     */
+    public Future<Boolean> insert(SqlConnection tx, SagaState saga, List<TimelineEntry> timeline) {
         return tx.preparedQuery("""
                 INSERT INTO sagas (saga_id, order_id, status, current_step, failed_step, flagged, state, version, next_wakeup_at,
-                                   started_at, updated_at, finished_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING RETURNING 1""")
-            .execute(row(saga))
+                                   started_at, updated_at, finished_at, timeline)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb) ON CONFLICT DO NOTHING RETURNING 1""")
+            .execute(row(saga, timeline))
             .map(rows -> rows.size() == 1);
     }
 
-    public Future<Void> update(SqlConnection tx, SagaState saga) {
+    /**
+     * Stores the saga's new state and appends {@code newEntries} to its timeline; answers the
+     * whole timeline, as JSON, in the same round trip.
+     */
+    public Future<JsonArray> update(SqlConnection tx, SagaState saga, List<TimelineEntry> newEntries) {
         return tx.preparedQuery("""
                 UPDATE sagas SET status = $3, current_step = $4, failed_step = $5, flagged = $6, state = $7, version = $8,
-                                 next_wakeup_at = $9, started_at = $10, updated_at = $11, finished_at = $12
-                WHERE saga_id = $1 AND order_id = $2""")
-            .execute(row(saga))
-            .mapEmpty();
+                                 next_wakeup_at = $9, started_at = $10, updated_at = $11, finished_at = $12,
+                                 timeline = timeline || $13::jsonb
+                WHERE saga_id = $1 AND order_id = $2
+                RETURNING timeline""")
+            .execute(row(saga, newEntries))
+            .map(rows -> rows.size() == 0 ? new JsonArray() : rows.iterator().next().getJsonArray("timeline"));
     }
 
     /** The saga of an order, locked for this transaction. */
@@ -71,27 +81,25 @@ public final class SagaStore {
             });
     }
 
-    public Future<Void> appendTimeline(SqlConnection tx, String sagaId, List<TimelineEntry> entries) {
-        if (entries.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        return tx.preparedQuery("INSERT INTO saga_timeline (saga_id, at, type, step, message) VALUES ($1, $2, $3, $4, $5)")
-            .executeBatch(entries.stream().map(e -> Tuple.of(sagaId, e.at().atOffset(ZoneOffset.UTC), e.type().name(),
-                e.step() == null ? null : e.step().name(), e.message())).toList())
-            .mapEmpty();
+    /** A saga's timeline, oldest first (empty if there is no such saga). */
+    public Future<List<TimelineEntry>> timeline(SqlClient client, String sagaId) {
+        return client.preparedQuery("SELECT timeline FROM sagas WHERE saga_id = $1")
+            .execute(Tuple.of(sagaId))
+            .map(rows -> rows.size() == 0 ? List.of() : entries(rows.iterator().next().getJsonArray("timeline")));
     }
 
-    public Future<List<TimelineEntry>> timeline(SqlClient client, String sagaId) {
-        return client.preparedQuery("SELECT at, type, step, message FROM saga_timeline WHERE saga_id = $1 ORDER BY id")
-            .execute(Tuple.of(sagaId))
-            .map(rows -> {
-                List<TimelineEntry> entries = new ArrayList<>(rows.size());
-                for (Row r : rows) {
-                    entries.add(new TimelineEntry(r.getOffsetDateTime("at").toInstant(), SagaEventType.valueOf(r.getString("type")),
-                        r.getString("step") == null ? null : SagaStepName.valueOf(r.getString("step")), r.getString("message")));
-                }
-                return entries;
-            });
+    public static List<TimelineEntry> entries(JsonArray timeline) {
+        List<TimelineEntry> entries = new ArrayList<>(timeline.size());
+        for (int i = 0; i < timeline.size(); i++) {
+            entries.add(JsonCodec.fromJson(timeline.getJsonObject(i), TimelineEntry.class));
+        }
+        return entries;
+    }
+
+    public static JsonArray json(List<TimelineEntry> entries) {
+        JsonArray json = new JsonArray();
+        entries.forEach(e -> json.add(JsonCodec.toJson(e)));
+        return json;
     }
 
     private static Future<Optional<SagaState>> one(SqlClient client, String sql, String id) {
@@ -100,10 +108,11 @@ public final class SagaStore {
                 : Optional.of(JsonCodec.fromJson(rows.iterator().next().getJsonObject("state"), SagaState.class)));
     }
 
-    private static Tuple row(SagaState s) {
+    private static Tuple row(SagaState s, List<TimelineEntry> timeline) {
         return Tuple.from(new Object[] {s.sagaId(), s.orderId(), s.status().name(),
             s.currentStep() == null ? null : s.currentStep().name(), s.failedStep() == null ? null : s.failedStep().name(),
-            s.flagged(), JsonCodec.toJson(s), s.version(), at(s.nextWakeup()), at(s.startedAt()), at(s.updatedAt()), at(s.finishedAt())});
+            s.flagged(), JsonCodec.toJson(s), s.version(), at(s.nextWakeup()), at(s.startedAt()), at(s.updatedAt()), at(s.finishedAt()),
+            json(timeline)});
     }
 
     private static OffsetDateTime at(Instant instant) {
