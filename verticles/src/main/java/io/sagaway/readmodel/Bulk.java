@@ -11,9 +11,11 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Version-guarded bulk writes and realtime multi-gets of read-model documents. */
 final class Bulk {
@@ -28,11 +30,12 @@ final class Bulk {
     /**
      * Indexes with external versioning: a document older than (or as old as) the stored one is
      * refused with 409, which is the point (a duplicate or out-of-order delivery never takes a
-     * document back) and not an error. Any other failure fails the whole call.
+     * document back) and not an error; answers the ids so refused. Any other failure fails the
+     * whole call.
      */
-    static Future<Void> index(ElasticsearchAsyncClient es, Context context, String index, List<VersionedDocument> docs) {
+    static Future<Set<String>> index(ElasticsearchAsyncClient es, Context context, String index, List<VersionedDocument> docs) {
         if (docs.isEmpty()) {
-            return Future.succeededFuture();
+            return Future.succeededFuture(Set.of());
         }
         BulkRequest.Builder request = new BulkRequest.Builder();
         for (VersionedDocument doc : docs) {
@@ -43,14 +46,22 @@ final class Bulk {
         BulkRequest built = request.build();
         return InfraClients.onContext(context, () -> es.bulk(built)).compose(response -> {
             if (!response.errors()) {
-                return Future.succeededFuture();
+                return Future.succeededFuture(Set.of());
             }
             Optional<BulkResponseItem> failed = response.items().stream()
                 .filter(item -> item.error() != null && item.status() != 409)
                 .findFirst();
-            return failed.isEmpty() ? Future.succeededFuture()
-                : Future.failedFuture(new IllegalStateException("Elasticsearch refused document " + failed.get().id() + " of "
+            if (failed.isPresent()) {
+                return Future.failedFuture(new IllegalStateException("Elasticsearch refused document " + failed.get().id() + " of "
                     + index + ": " + failed.get().error().type() + " " + failed.get().error().reason()));
+            }
+            Set<String> refused = new HashSet<>();
+            response.items().forEach(item -> {
+                if (item.status() == 409) {
+                    refused.add(item.id());
+                }
+            });
+            return Future.succeededFuture(refused);
         });
     }
 

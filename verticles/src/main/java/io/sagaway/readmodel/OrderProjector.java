@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import io.sagaway.messaging.Addresses;
 import io.sagaway.messaging.Envelope;
 import io.sagaway.order.domain.Order;
+import io.sagaway.order.domain.OrderView;
 import io.sagaway.order.store.OrderRepository;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,13 @@ import java.util.function.Supplier;
  * the document's version are duplicates and skipped, and writes are guarded by external
  * versioning, so nothing ever takes a document back. A gap (an event beyond the next version, say
  * after the index was lost) is filled from the event store.
+ *
+ * <p>The state it last wrote of each recent order is kept in memory ({@link #RECENT_ORDERS}), so the
+ * next events of an order in flight apply without reading its document back: a saga's order
+ * events come in several batches, and each read was a realtime multi-get per batch. A remembered
+ * state is always a true state of the order at its version, so it is a safe starting point even if
+ * the index moved on meanwhile (a rebuild's replay): older writes are refused by version, and a gap
+ * is filled from the event store as before.
  */
 public final class OrderProjector {
 
@@ -31,6 +40,16 @@ public final class OrderProjector {
     private final OrderRepository orders;
     private final Supplier<Future<List<String>>> targets;
     private final EventBus bus;
+    /** Per index and order id, the newest state this projector knows the index holds (or held). */
+    private final Map<String, OrderView> recent = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, OrderView> eldest) {
+            return size() > RECENT_ORDERS;
+        }
+    };
+
+    /** Orders whose last written state is remembered: more than are in flight at once at any rate measured. */
+    static final int RECENT_ORDERS = 20_000;
 
     /**
      * @param targets the indices to write: the alias's index, plus a new one while a rebuild runs
@@ -62,9 +81,27 @@ public final class OrderProjector {
 
     /** Applies each order's events to its document in {@code index} and writes the results in one bulk request. */
     public Future<Void> projectInto(String index, Map<String, List<Envelope>> byOrder) {
-        return Bulk.get(es, context, index, new ArrayList<>(byOrder.keySet())).compose(current -> {
+        Map<String, OrderView> known = new HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        byOrder.forEach((orderId, events) -> {
+            OrderView remembered = recent.get(key(index, orderId));
+            if (remembered != null) {
+                known.put(orderId, remembered);
+            } else if (events.get(0).version() > 1) {
+                unknown.add(orderId); // an order placed before this projector started: read its document
+            }
+        });
+        return Bulk.get(es, context, index, unknown).compose(current -> {
+            current.forEach((orderId, document) -> known.put(orderId, OrderDocuments.toView(document)));
             List<Future<Bulk.VersionedDocument>> docs = new ArrayList<>();
-            byOrder.forEach((orderId, events) -> docs.add(advance(orderId, current.get(orderId), events)));
+            Map<String, OrderView> written = new HashMap<>();
+            byOrder.forEach((orderId, events) -> docs.add(advance(orderId, known.get(orderId), events)
+                .onSuccess(order -> {
+                    if (order != null) {
+                        written.put(orderId, order.view());
+                    }
+                })
+                .map(order -> order == null ? null : toDocument(order, events))));
             return Future.all(docs).compose(all -> {
                 Instant now = Instant.now();
                 List<Bulk.VersionedDocument> changed = new ArrayList<>();
@@ -74,19 +111,31 @@ public final class OrderProjector {
                             f.result().source().put("projectedAt", now.toString())));
                     }
                 }
-                return Bulk.index(es, context, index, changed);
+                return Bulk.index(es, context, index, changed).<Void>map(refused -> {
+                    // Refused: the index holds a newer version (a rebuild's replay). Forget the order, so its next events start from that.
+                    written.forEach((orderId, view) -> {
+                        if (refused.contains(orderId)) {
+                            recent.remove(key(index, orderId));
+                        } else {
+                            recent.put(key(index, orderId), view);
+                        }
+                    });
+                    return null;
+                });
             });
         });
     }
 
-    /** The order's document after its events, or null when none of them was new. */
-    private Future<Bulk.VersionedDocument> advance(String orderId, JsonObject document, List<Envelope> events) {
-        Order order = document == null ? Order.empty(orderId) : Order.fromView(OrderDocuments.toView(document));
+    private static String key(String index, String orderId) {
+        return index + '/' + orderId;
+    }
+
+    /** The order after its events, or null when none of them was new. */
+    private Future<Order> advance(String orderId, OrderView current, List<Envelope> events) {
+        Order order = current == null ? Order.empty(orderId) : Order.fromView(current);
         int before = order.version();
         Future<Order> chain = Future.succeededFuture(order);
-        Instant committedAt = null;
         for (Envelope e : events) {
-            committedAt = e.occurredAt();
             chain = chain.compose(o -> {
                 if (e.version() <= o.version()) {
                     return Future.succeededFuture(o);
@@ -98,9 +147,12 @@ public final class OrderProjector {
                 return orders.loadAt(orderId, (int) e.version()).map(view -> view.map(Order::fromView).orElse(o));
             });
         }
-        Instant committed = committedAt;
-        return chain.map(o -> o.version() == before ? null
-            : new Bulk.VersionedDocument(orderId, o.version(), OrderDocuments.toDocument(o.view(), committed, committed)));
+        return chain.map(o -> o.version() == before ? null : o);
+    }
+
+    private static Bulk.VersionedDocument toDocument(Order order, List<Envelope> events) {
+        Instant committed = events.get(events.size() - 1).occurredAt();
+        return new Bulk.VersionedDocument(order.id(), order.version(), OrderDocuments.toDocument(order.view(), committed, committed));
     }
 
     private void report(Map<String, List<Envelope>> byOrder) {

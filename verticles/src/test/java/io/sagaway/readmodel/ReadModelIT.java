@@ -44,6 +44,7 @@ class ReadModelIT {
     private static TestSchema schema;
     private static InfraClients.Elasticsearch elasticsearch;
     private static ReadModelIndices indices;
+    private static String ordersIndex;
     private static OrderProjector orders;
     private static SagaProjector sagas;
     private static ReadModelQueries queries;
@@ -55,10 +56,9 @@ class ReadModelIT {
         schema = TestSchema.create(vertx, "it_read");
         elasticsearch = InfraClients.elasticsearch(TestServices.endpoints().elasticsearchUrl());
         indices = new ReadModelIndices(elasticsearch.client(), context, "it-" + schema.name().replace('_', '-') + "-");
-        String ordersIndex = Await.result(indices.ensure(ReadModelIndices.Kind.ORDERS));
+        ordersIndex = Await.result(indices.ensure(ReadModelIndices.Kind.ORDERS));
         String sagasIndex = Await.result(indices.ensure(ReadModelIndices.Kind.SAGAS));
-        orders = new OrderProjector(elasticsearch.client(), context,
-            new OrderRepository(schema.pool(), new EventStore(), "unused", 50), () -> Future.succeededFuture(List.of(ordersIndex)), vertx.eventBus());
+        orders = orderProjector();
         sagas = new SagaProjector(elasticsearch.client(), context, () -> Future.succeededFuture(List.of(sagasIndex)), vertx.eventBus());
         queries = new ReadModelQueries(elasticsearch.client(), context, indices);
     }
@@ -73,6 +73,55 @@ class ReadModelIT {
         elasticsearch.close();
         schema.close();
         Await.result(vertx.close());
+    }
+
+    /** A projector of the orders index with nothing remembered yet. */
+    private static OrderProjector orderProjector() {
+        return new OrderProjector(elasticsearch.client(), context,
+            new OrderRepository(schema.pool(), new EventStore(), "unused", 50), () -> Future.succeededFuture(List.of(ordersIndex)), vertx.eventBus());
+    }
+
+    private static long documentReads() throws Exception {
+        return elasticsearch.client().indices().stats(s -> s.index(ordersIndex).metric(co.elastic.clients.elasticsearch._types.CommonStatsFlag.Get)).get()
+            .indices().get(ordersIndex).total().get().total();
+    }
+
+    @Test
+    void anOrderInFlightAdvancesFromTheStateItsProjectorLastWroteWithoutReadingItBack() throws Exception {
+        String id = "o-" + UUID.randomUUID();
+        long readsBefore = documentReads();
+
+        Await.result(orders.project(List.of(event(id, 1, T0, placed(id, "alice", "SKU-1", 2, "10.00")))));
+        Await.result(orders.project(List.of(event(id, 2, T0.plusSeconds(1), new OrderEvent.PaymentReceived("pay-1", new BigDecimal("20.00"))))));
+        Await.result(orders.project(List.of(event(id, 3, T0.plusSeconds(2), new OrderEvent.StockReserved("res-1")))));
+
+        assertThat(documentReads()).isEqualTo(readsBefore);
+        JsonObject doc = Await.result(queries.order(id)).orElseThrow();
+        assertThat(doc.getInteger("version")).isEqualTo(3);
+        assertThat(doc.getString("status")).isEqualTo("RESERVED");
+        assertThat(doc.getString("paymentId")).isEqualTo("pay-1");
+    }
+
+    @Test
+    void aRememberedStateThatTheIndexHasPassedIsForgottenAndTheDocumentReadAgain() {
+        String id = "o-" + UUID.randomUUID();
+        Envelope v1 = event(id, 1, T0, placed(id, "alice", "SKU-1", 2, "10.00"));
+        Envelope v2 = event(id, 2, T0.plusSeconds(1), new OrderEvent.PaymentReceived("pay-1", new BigDecimal("20.00")));
+        Envelope v3 = event(id, 3, T0.plusSeconds(2), new OrderEvent.StockReserved("res-1"));
+        Envelope v4 = event(id, 4, T0.plusSeconds(3), new OrderEvent.OrderShipped("ship-1", "TRACK-1"));
+        Await.result(orders.project(List.of(v1)));
+        // Another writer (a rebuild's replay, or another instance before a rebalance) takes the document to v3.
+        Await.result(orderProjector().project(List.of(v2, v3)));
+
+        Await.result(orders.project(List.of(v2)));
+        assertThat(Await.result(queries.order(id)).orElseThrow().getInteger("version")).isEqualTo(3);
+
+        Await.result(orders.project(List.of(v4)));
+        JsonObject doc = Await.result(queries.order(id)).orElseThrow();
+        assertThat(doc.getInteger("version")).isEqualTo(4);
+        assertThat(doc.getString("status")).isEqualTo("SHIPPED");
+        assertThat(doc.getString("reservationId")).isEqualTo("res-1");
+        assertThat(doc.getString("trackingNumber")).isEqualTo("TRACK-1");
     }
 
     private static Envelope event(String orderId, int version, Instant at, OrderEvent event) {
