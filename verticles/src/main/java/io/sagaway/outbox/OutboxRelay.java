@@ -45,6 +45,15 @@ public final class OutboxRelay {
     private record PendingRow(UUID id, String key, String topic, String payload, JsonObject headers) {
     }
 
+    /** Rows read for one batch, and whether some shard may have more (it gave as many rows as it was asked for). */
+    private record Pending(List<PendingRow> rows, boolean mayHaveMore) {
+    }
+
+    /** What one batch did: rows published, and whether rows may still be pending in the shards this relay held. */
+    public record Batch(int published, boolean mayHaveMore) {
+        static final Batch NOTHING = new Batch(0, false);
+    }
+
     private final Vertx vertx;
     private final Pool pool;
     private final Producer<String, String> producer;
@@ -52,6 +61,7 @@ public final class OutboxRelay {
     private final int lockNamespace;
     private final long sendTimeoutMs;
     private final AfterSend afterSend;
+    private final String lockFreeShards;
 
     /**
      * @param lockNamespace the first key of the advisory locks: relays sharing an outbox table must share it
@@ -65,32 +75,35 @@ public final class OutboxRelay {
         this.lockNamespace = lockNamespace;
         this.sendTimeoutMs = sendTimeoutMs;
         this.afterSend = afterSend;
+        // Constants in the text, not parameters: PostgreSQL then plans the statement once per connection, not per batch.
+        this.lockFreeShards = "SELECT s FROM generate_series(0, " + (Outbox.SHARDS - 1) + ") AS s WHERE pg_try_advisory_xact_lock("
+            + lockNamespace + ", s)";
     }
 
     public int batchSize() {
         return batchSize;
     }
 
-    /** Publishes one batch; answers how many rows it published (0: nothing pending that this relay may take). */
-    public Future<Integer> publishBatch() {
+    /** Publishes one batch of the rows pending in the shards no other relay holds. */
+    public Future<Batch> publishBatch() {
         return pool.withTransaction(tx -> lockFreeShards(tx)
-            .compose(shards -> shards.isEmpty() ? Future.succeededFuture(List.<PendingRow>of()) : pending(tx, shards))
-            .compose(rows -> rows.isEmpty() ? Future.succeededFuture(0) : publish(tx, rows)));
+            .compose(shards -> shards.isEmpty() ? Future.succeededFuture(new Pending(List.of(), false)) : pending(tx, shards))
+            .compose(pending -> pending.rows().isEmpty() ? Future.succeededFuture(Batch.NOTHING) : publish(tx, pending)));
     }
 
-    private Future<Integer> publish(SqlConnection tx, List<PendingRow> rows) {
+    private Future<Batch> publish(SqlConnection tx, Pending pending) {
+        List<PendingRow> rows = pending.rows();
         List<UUID> ids = rows.stream().map(PendingRow::id).toList();
         return send(rows)
             .compose(v -> afterSend.afterSend(ids))
             .compose(v -> tx.preparedQuery("UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)")
                 .execute(Tuple.of(ids.toArray(UUID[]::new))))
-            .map(updated -> rows.size());
+            .map(updated -> new Batch(rows.size(), pending.mayHaveMore()));
     }
 
     /** Locks every shard no other relay holds; cheap, unlike finding first which shards have pending rows. */
     private Future<List<Integer>> lockFreeShards(SqlConnection tx) {
-        return tx.preparedQuery("SELECT s FROM generate_series(0, $2 - 1) AS s WHERE pg_try_advisory_xact_lock($1, s)")
-            .execute(Tuple.of(lockNamespace, Outbox.SHARDS))
+        return tx.preparedQuery(lockFreeShards).execute()
             .map(rows -> {
                 List<Integer> shards = new ArrayList<>();
                 rows.forEach(row -> shards.add(row.getInteger(0)));
@@ -103,10 +116,10 @@ public final class OutboxRelay {
      * matters per key, and a key lives in one shard, so each shard is read on its own through the
      * (shard, position) index: no sort of the whole backlog, however large it grows.
      */
-    private Future<List<PendingRow>> pending(SqlConnection tx, List<Integer> shards) {
+    private Future<Pending> pending(SqlConnection tx, List<Integer> shards) {
         int perShard = Math.max(1, (batchSize + shards.size() - 1) / shards.size());
         return tx.preparedQuery("""
-                SELECT o.id, o.aggregateid, o.topic, o.payload::text AS payload, o.headers
+                SELECT o.id, o.aggregateid, o.topic, o.payload::text AS payload, o.headers, held.shard
                 FROM unnest($1::smallint[]) AS held(shard)
                 CROSS JOIN LATERAL (
                     SELECT id, aggregateid, topic, payload, headers, position FROM outbox
@@ -115,11 +128,13 @@ public final class OutboxRelay {
             .execute(Tuple.of(shards.stream().map(Integer::shortValue).toArray(Short[]::new), perShard))
             .map(rows -> {
                 List<PendingRow> pending = new ArrayList<>(rows.size());
+                java.util.Map<Short, Integer> perShardRead = new java.util.HashMap<>();
                 for (Row row : rows) {
                     pending.add(new PendingRow(row.getUUID("id"), row.getString("aggregateid"), row.getString("topic"),
                         row.getString("payload"), row.getJsonObject("headers")));
+                    perShardRead.merge(row.getShort("shard"), 1, Integer::sum);
                 }
-                return pending;
+                return new Pending(pending, perShardRead.values().stream().anyMatch(n -> n >= perShard));
             });
     }
 

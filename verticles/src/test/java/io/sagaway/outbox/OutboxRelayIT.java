@@ -113,6 +113,29 @@ class OutboxRelayIT {
     }
 
     @Test
+    void aBatchTellsWhetherAShardMayHoldMoreSoADrainGoesOnExactlyWhileRowsRemain() {
+        appendInterleaved(1, 5); // one key: every row in one shard
+        var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(new HashMap<String, Object>(
+            io.sagaway.infra.InfraClients.kafkaProducerConfig(TestServices.endpoints().kafkaBootstrapServers())),
+            new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer());
+        try {
+            // 32 rows a batch over 16 shards: at most 2 rows of a shard per batch.
+            OutboxRelay relay = new OutboxRelay(vertx, schema.pool(), producer, 32, OutboxRelayVerticle.lockNamespace(schema.name()),
+                15_000, OutboxRelay.AfterSend.NOTHING);
+
+            assertThat(Await.result(relay.publishBatch())).isEqualTo(new OutboxRelay.Batch(2, true));
+            assertThat(Await.result(relay.publishBatch())).isEqualTo(new OutboxRelay.Batch(2, true));
+            assertThat(Await.result(relay.publishBatch())).as("the last row: the shard gave less than it was asked for")
+                .isEqualTo(new OutboxRelay.Batch(1, false));
+            assertThat(Await.result(relay.publishBatch())).isEqualTo(new OutboxRelay.Batch(0, false));
+        } finally {
+            producer.close();
+        }
+        var arrived = topic.pollUntil(r -> distinctMessages(r) >= 5, Duration.ofSeconds(30));
+        assertThat(firstSeenVersionsByKey(arrived).values()).containsExactly(range(1, 5));
+    }
+
+    @Test
     void publishedRowsPastTheirRetentionAreDeletedInBoundedBatchesAndNothingElseIs() {
         appendInterleaved(2, 5);
         Await.result(schema.pool().query("UPDATE outbox SET published_at = now() - interval '2 hours' WHERE id IN "
