@@ -87,15 +87,40 @@ public final class EventStore {
             });
     }
 
-    /** The newest snapshot at or before {@code atMostVersion}. */
-    public Future<Optional<Snapshot>> latestSnapshot(SqlClient client, String aggregateId, int atMostVersion) {
+    /** A stream as loading needs it: the newest snapshot (if any) and the events after it. */
+    public record LoadedStream(Optional<Snapshot> snapshot, List<StoredEvent> events) {
+    }
+
+    /**
+     * The newest snapshot at or before {@code upToVersion} and the events after it up to
+     * {@code upToVersion}, oldest first, in one round trip: loading an aggregate is on every saga
+     * step's path.
+     */
+    public Future<LoadedStream> load(SqlClient client, String aggregateId, int upToVersion) {
         return client.preparedQuery("""
-                SELECT version, state FROM snapshots WHERE aggregate_id = $1 AND version <= $2
-                ORDER BY version DESC LIMIT 1""")
-            .execute(Tuple.of(aggregateId, atMostVersion))
-            .map(rows -> rows.size() == 0 ? Optional.empty()
-                : Optional.of(new Snapshot(aggregateId, rows.iterator().next().getInteger("version"),
-                    rows.iterator().next().getJsonObject("state"))));
+                WITH snap AS (
+                    SELECT version, state FROM snapshots WHERE aggregate_id = $1 AND version <= $2 ORDER BY version DESC LIMIT 1)
+                SELECT true AS is_snapshot, NULL::bigint AS position, NULL::uuid AS event_id, NULL::text AS aggregate_type,
+                       NULL::text AS aggregate_id, version, NULL::text AS event_type, state AS data, NULL::jsonb AS metadata,
+                       NULL::timestamptz AS occurred_at
+                FROM snap
+                UNION ALL
+                SELECT false, position, event_id, aggregate_type, aggregate_id, version, event_type, data, metadata, occurred_at
+                FROM events WHERE aggregate_id = $1 AND version > coalesce((SELECT version FROM snap), 0) AND version <= $2
+                ORDER BY is_snapshot DESC, version""")
+            .execute(Tuple.of(aggregateId, upToVersion))
+            .map(rows -> {
+                Optional<Snapshot> snapshot = Optional.empty();
+                List<StoredEvent> events = new ArrayList<>(rows.size());
+                for (Row row : rows) {
+                    if (row.getBoolean("is_snapshot")) {
+                        snapshot = Optional.of(new Snapshot(aggregateId, row.getInteger("version"), row.getJsonObject("data")));
+                    } else {
+                        events.add(toStoredEvent(row));
+                    }
+                }
+                return new LoadedStream(snapshot, events);
+            });
     }
 
     public Future<Void> saveSnapshot(SqlConnection tx, String aggregateType, Snapshot snapshot, Instant at) {

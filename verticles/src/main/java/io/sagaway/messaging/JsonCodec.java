@@ -38,8 +38,13 @@ public final class JsonCodec {
     }
 
     public static <T> T fromJson(JsonObject json, Class<T> type) {
+        return decode(json.encode(), type);
+    }
+
+    /** Reads JSON text straight into {@code type}, with no intermediate tree. */
+    public static <T> T decode(String json, Class<T> type) {
         try {
-            return MAPPER.readValue(json.encode(), type);
+            return MAPPER.readValue(json, type);
         } catch (JsonMappingException e) {
             String path = path(e);
             throw new MalformedMessageException("cannot read a " + type.getSimpleName()

@@ -22,7 +22,8 @@ import java.util.Optional;
  */
 public final class SagaStore {
 
-    private static final String COLUMNS = "state";
+    /** The state as text: mapped straight to {@link SagaState}, not first parsed into a JSON tree. */
+    private static final String COLUMNS = "state::text AS state";
 
     /**
      * Inserts a new saga with the first entries of its timeline; answers false when the order
@@ -105,7 +106,7 @@ public final class SagaStore {
     private static Future<Optional<SagaState>> one(SqlClient client, String sql, String id) {
         return client.preparedQuery(sql).execute(Tuple.of(id))
             .map(rows -> rows.size() == 0 ? Optional.empty()
-                : Optional.of(JsonCodec.fromJson(rows.iterator().next().getJsonObject("state"), SagaState.class)));
+                : Optional.of(JsonCodec.decode(rows.iterator().next().getString("state"), SagaState.class)));
     }
 
     private static Tuple row(SagaState s, List<TimelineEntry> timeline) {

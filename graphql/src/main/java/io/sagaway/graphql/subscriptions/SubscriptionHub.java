@@ -106,6 +106,9 @@ public final class SubscriptionHub {
         config.put("auto.offset.reset", "latest");
         consumer = KafkaConsumer.create(vertx, config);
         consumer.handler(record -> {
+            if (sagaListeners.isEmpty() && !record.topic().equals(topics.orderEvents())) {
+                return; // a SagaUpdated carries the whole saga and its timeline: not parsed unless someone follows sagas
+            }
             try {
                 Envelope envelope = Envelope.fromJson(record.value());
                 if (record.topic().equals(topics.orderEvents())) {

@@ -83,14 +83,12 @@ public final class OrderRepository {
     }
 
     private Future<Order> loadUpTo(SqlClient client, String orderId, int upToVersion) {
-        return store.latestSnapshot(client, orderId, upToVersion).compose(snapshot -> {
-            Order order = snapshot
+        return store.load(client, orderId, upToVersion).map(stream -> {
+            Order order = stream.snapshot()
                 .map(s -> Order.fromView(JsonCodec.fromJson(s.state(), OrderView.class)))
                 .orElseGet(() -> Order.empty(orderId));
-            return store.read(client, orderId, order.version(), upToVersion).map(events -> {
-                events.forEach(e -> order.apply(toRecorded(e)));
-                return order;
-            });
+            stream.events().forEach(e -> order.apply(toRecorded(e)));
+            return order;
         });
     }
 
