@@ -29,9 +29,11 @@ import java.util.function.Supplier;
  * <p>The state it last wrote of each recent order is kept in memory ({@link #RECENT_ORDERS}), so the
  * next events of an order in flight apply without reading its document back: a saga's order
  * events come in several batches, and each read was a realtime multi-get per batch. A remembered
- * state is always a true state of the order at its version, so it is a safe starting point even if
- * the index moved on meanwhile (a rebuild's replay): older writes are refused by version, and a gap
- * is filled from the event store as before.
+ * state is a true state of the order at its version, but it is used only when all of a batch's
+ * events come after it: an event at or below it means a redelivery or a replay (say into an index
+ * dropped and made again under the same name), and then the document decides. An order whose write
+ * was refused because the index holds a newer version (a rebuild's replay wrote it) is forgotten,
+ * so its next events start from the document.
  */
 public final class OrderProjector {
 
@@ -84,11 +86,14 @@ public final class OrderProjector {
         Map<String, OrderView> known = new HashMap<>();
         List<String> unknown = new ArrayList<>();
         byOrder.forEach((orderId, events) -> {
+            long first = events.stream().mapToLong(Envelope::version).min().orElseThrow();
             OrderView remembered = recent.get(key(index, orderId));
-            if (remembered != null) {
+            // Trusted only to continue from: events at or below it mean a redelivery or a replay
+            // (an index dropped and made again under the same name), and the document decides.
+            if (remembered != null && first > remembered.version()) {
                 known.put(orderId, remembered);
-            } else if (events.get(0).version() > 1) {
-                unknown.add(orderId); // an order placed before this projector started: read its document
+            } else if (first > 1) {
+                unknown.add(orderId); // an order this projector does not know: read its document
             }
         });
         return Bulk.get(es, context, index, unknown).compose(current -> {

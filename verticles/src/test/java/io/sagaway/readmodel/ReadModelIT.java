@@ -124,6 +124,32 @@ class ReadModelIT {
         assertThat(doc.getString("trackingNumber")).isEqualTo("TRACK-1");
     }
 
+    @Test
+    void eventsReplayedIntoAnIndexMadeAgainUnderTheSameNameAreWrittenThoughTheProjectorRemembersThem() {
+        String index = "it-" + schema.name().replace('_', '-') + "-replayed";
+        OrderProjector projector = new OrderProjector(elasticsearch.client(), context,
+            new OrderRepository(schema.pool(), new EventStore(), "unused", 50), () -> Future.succeededFuture(List.of(index)), vertx.eventBus());
+        String id = "o-" + UUID.randomUUID();
+        List<Envelope> events = List.of(event(id, 1, T0, placed(id, "alice", "SKU-1", 2, "10.00")),
+            event(id, 2, T0.plusSeconds(1), new OrderEvent.PaymentReceived("pay-1", new BigDecimal("20.00"))));
+        Await.result(indices.create(ReadModelIndices.Kind.ORDERS, index, false));
+        try {
+            Await.result(projector.project(events));
+            // A failed rebuild drops its index; the next one makes it again under the same name and replays from the start.
+            Await.result(indices.delete(index));
+            Await.result(indices.create(ReadModelIndices.Kind.ORDERS, index, false));
+
+            Await.result(projector.project(events));
+
+            JsonObject doc = Await.result(Bulk.get(elasticsearch.client(), context, index, List.of(id))).get(id);
+            assertThat(doc).as("the replayed order's document").isNotNull();
+            assertThat(doc.getInteger("version")).isEqualTo(2);
+            assertThat(doc.getString("status")).isEqualTo("PAID");
+        } finally {
+            Await.result(indices.delete(index));
+        }
+    }
+
     private static Envelope event(String orderId, int version, Instant at, OrderEvent event) {
         return new Envelope(UUID.randomUUID().toString(), event.type(), "Order", orderId, version, orderId, orderId, at,
             JsonCodec.toJson(event));
