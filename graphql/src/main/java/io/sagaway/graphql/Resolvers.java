@@ -400,8 +400,8 @@ final class Resolvers {
         caller(env).requireOperator();
         String id = env.getArgument("id");
         return ask(Addresses.SAGA_COMMANDS, new JsonObject().put("sagaId", id))
-            .compose(v -> api.sagas().get(api.pool(), id))
-            .compose(saga -> api.sagas().timeline(api.pool(), id).map(timeline -> (Object) Views.saga(saga.orElseThrow(), timeline)));
+            .compose(v -> api.sagas().getWithTimeline(api.pool(), id))
+            .map(saga -> (Object) Views.saga(saga.orElseThrow().saga(), saga.orElseThrow().timeline()));
     }
 
     private Future<Object> redriveDeadLetter(DataFetchingEnvironment env) {

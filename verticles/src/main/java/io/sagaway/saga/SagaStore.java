@@ -82,6 +82,23 @@ public final class SagaStore {
             });
     }
 
+    /** A saga and its timeline, read together. */
+    public record WithTimeline(SagaState saga, List<TimelineEntry> timeline) {
+    }
+
+    public Future<Optional<WithTimeline>> getWithTimeline(SqlClient client, String sagaId) {
+        return client.preparedQuery("SELECT state::text AS state, timeline FROM sagas WHERE saga_id = $1")
+            .execute(Tuple.of(sagaId))
+            .map(rows -> {
+                if (rows.size() == 0) {
+                    return Optional.empty();
+                }
+                var row = rows.iterator().next();
+                return Optional.of(new WithTimeline(JsonCodec.decode(row.getString("state"), SagaState.class),
+                    entries(row.getJsonArray("timeline"))));
+            });
+    }
+
     /** A saga's timeline, oldest first (empty if there is no such saga). */
     public Future<List<TimelineEntry>> timeline(SqlClient client, String sagaId) {
         return client.preparedQuery("SELECT timeline FROM sagas WHERE saga_id = $1")

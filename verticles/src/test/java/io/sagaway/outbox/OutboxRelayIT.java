@@ -136,6 +136,19 @@ class OutboxRelayIT {
     }
 
     @Test
+    void aRelayDrainsABacklogLargerThanABatchAllowsPerShardWithoutWaitingForAPoll() {
+        appendInterleaved(1, 9); // one key, one shard: 9 rows, 2 per batch
+        // Polling an hour apart: only the start-up wake-up and draining on can move the rows in time.
+        Await.result(vertx.deployVerticle(new OutboxRelayVerticle(new OutboxRelayVerticle.Settings(
+            schema.postgresUri(), schema.name(), TestServices.endpoints().kafkaBootstrapServers(), 32,
+            Duration.ofHours(1), Duration.ofHours(1)))));
+
+        var arrived = topic.pollUntil(r -> distinctMessages(r) >= 9, Duration.ofSeconds(20));
+        assertThat(firstSeenVersionsByKey(arrived).values()).containsExactly(range(1, 9));
+        awaitAllPublished();
+    }
+
+    @Test
     void publishedRowsPastTheirRetentionAreDeletedInBoundedBatchesAndNothingElseIs() {
         appendInterleaved(2, 5);
         Await.result(schema.pool().query("UPDATE outbox SET published_at = now() - interval '2 hours' WHERE id IN "
