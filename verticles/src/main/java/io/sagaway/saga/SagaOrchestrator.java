@@ -103,23 +103,28 @@ public final class SagaOrchestrator {
             OrderSaga saga = OrderSaga.start(sagaIdOf(orderId), orderId, data, policy, now());
             Transition transition = new Transition(saga);
             return sagas.insert(tx, saga.state(), transition.timeline).compose(inserted -> inserted
-                ? commit(tx, saga.state(), transition, SagaStore.json(transition.timeline), placed.messageId(), null)
+                ? commit(tx, saga.state(), transition, Future.succeededFuture(SagaStore.json(transition.timeline)), placed.messageId(), null)
                 : Future.succeededFuture());
         }));
     }
 
     private Future<Void> apply(Envelope message, SagaInput input) {
-        return pool.withTransaction(tx -> ProcessedMessages.firstTime(tx, consumer, message.messageId()).compose(first -> {
-            if (!first) {
-                return Future.succeededFuture();
-            }
-            return sagas.lockByOrder(tx, message.aggregateId()).compose(found -> {
-                if (found.isEmpty()) {
+        return pool.withTransaction(tx -> {
+            // Sent together, in this order, without waiting for each answer (the connection pipelines them):
+            // the order is read once the saga is locked, as before, and a redelivery only wasted two reads.
+            Future<Boolean> first = ProcessedMessages.firstTime(tx, consumer, message.messageId());
+            Future<Optional<SagaState>> found = sagas.lockByOrder(tx, message.aggregateId());
+            Future<Order> order = orders.load(tx, message.aggregateId());
+            return Future.all(first, found, order).compose(all -> {
+                if (!first.result()) {
+                    return Future.succeededFuture();
+                }
+                if (found.result().isEmpty()) {
                     return Future.failedFuture(new PoisonMessageException("no saga for order " + message.aggregateId()));
                 }
-                return step(tx, found.get(), input, message.messageId());
+                return step(tx, found.result().get(), order.result(), input, message.messageId());
             });
-        }));
+        });
     }
 
     /** Applies the timers that are due to one saga, unless another instance holds it right now. */
@@ -149,28 +154,30 @@ public final class SagaOrchestrator {
      * the saga has not heard yet, the cancellation is applied before the input.
      */
     private Future<Void> step(SqlConnection tx, SagaState stored, SagaInput input, String causationId) {
-        return orders.load(tx, stored.orderId()).compose(order -> {
-            OrderSaga saga = OrderSaga.of(stored, policy);
-            Transition transition = new Transition(null);
-            OrderView view = order.view();
-            if (view.cancellationRequested() && !stored.cancelRequested() && !(input instanceof SagaInput.CancelRequested)) {
-                transition.add(saga.handle(new SagaInput.CancelRequested(view.failureReason()), now()));
-            }
-            transition.add(saga.handle(input, now()));
-            if (transition.isEmpty()) {
-                return Future.succeededFuture();
-            }
-            return sagas.update(tx, saga.state(), transition.timeline)
-                .compose(timeline -> commit(tx, saga.state(), transition, timeline, causationId, order));
-        });
+        return orders.load(tx, stored.orderId()).compose(order -> step(tx, stored, order, input, causationId));
+    }
+
+    private Future<Void> step(SqlConnection tx, SagaState stored, Order order, SagaInput input, String causationId) {
+        OrderSaga saga = OrderSaga.of(stored, policy);
+        Transition transition = new Transition(null);
+        OrderView view = order.view();
+        if (view.cancellationRequested() && !stored.cancelRequested() && !(input instanceof SagaInput.CancelRequested)) {
+            transition.add(saga.handle(new SagaInput.CancelRequested(view.failureReason()), now()));
+        }
+        transition.add(saga.handle(input, now()));
+        if (transition.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        // The update is sent now; commit() sends the order's events behind it without waiting for its answer.
+        return commit(tx, saga.state(), transition, sagas.update(tx, saga.state(), transition.timeline), causationId, order);
     }
 
     /**
      * Moves the order, and queues the step requests and the SagaUpdated event (the saga with its
-     * whole {@code timeline}, already stored).
+     * whole {@code timeline}, as the saga's update, already sent, answers it).
      */
-    private Future<Void> commit(SqlConnection tx, SagaState saga, Transition transition, JsonArray timeline, String causationId,
-                                Order loadedOrder) {
+    private Future<Void> commit(SqlConnection tx, SagaState saga, Transition transition, Future<JsonArray> timeline,
+                                String causationId, Order loadedOrder) {
         Instant at = now();
         MessageMetadata metadata = new MessageMetadata(saga.orderId(), causationId);
         List<OutboxMessage> messages = new ArrayList<>();
@@ -186,11 +193,12 @@ public final class SagaOrchestrator {
         }
         Future<Order> order = loadedOrder != null || orderCommands.isEmpty()
             ? Future.succeededFuture(loadedOrder) : orders.load(tx, saga.orderId());
-        return order
-            .compose(o -> moveOrder(tx, o, orderCommands, metadata))
+        // The order's events go out while the saga's update is still answering; their outbox rows come before the step requests'.
+        Future<Void> moved = order.compose(o -> moveOrder(tx, o, orderCommands, metadata));
+        return Future.all(timeline, moved)
             .compose(v -> {
                 messages.add(new OutboxMessage(topics.sagaEvents(), new Envelope(UUID.randomUUID().toString(), "SagaUpdated", "Saga",
-                    saga.orderId(), saga.version(), saga.orderId(), causationId, at, sagaJson(saga, timeline))));
+                    saga.orderId(), saga.version(), saga.orderId(), causationId, at, sagaJson(saga, timeline.result()))));
                 return Outbox.insert(tx, messages);
             });
     }
