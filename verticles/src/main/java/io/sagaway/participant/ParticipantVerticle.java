@@ -69,10 +69,21 @@ public final class ParticipantVerticle extends VerticleBase {
 
     private Future<Void> handle(ReliableConsumer.Delivery delivery) {
         Envelope request = delivery.envelope();
-        return pool.withTransaction(tx -> ProcessedMessages.firstTime(tx, participant.name(), request.messageId())
-            // A redelivered request runs the same idempotent logic: it finds the recorded outcome and changes nothing.
-            .compose(first -> participant.handle(tx, request))
-            .compose(reply -> Outbox.insertIfAbsent(tx, List.of(new OutboxMessage(participant.replyTopic(), envelope(request, reply))))));
+        return pool.withTransaction(tx -> {
+            // A redelivered request runs the same idempotent logic: it finds the recorded outcome and changes
+            // nothing. So the participant's statements need not wait for the processed-message insert's answer:
+            // they go out right behind it, on the same connection.
+            Future<Boolean> recorded = ProcessedMessages.firstTime(tx, participant.name(), request.messageId());
+            Future<Reply> reply;
+            try {
+                reply = participant.handle(tx, request);
+            } catch (RuntimeException e) {
+                reply = Future.failedFuture(e);
+            }
+            Future<Reply> answered = reply;
+            return Future.all(recorded, answered).compose(v -> Outbox.insertIfAbsent(tx,
+                List.of(new OutboxMessage(participant.replyTopic(), envelope(request, answered.result())))));
+        });
     }
 
     private Envelope envelope(Envelope request, Reply reply) {
