@@ -81,7 +81,7 @@ public final class ParticipantVerticle extends VerticleBase {
                 reply = Future.failedFuture(e);
             }
             Future<Reply> answered = reply;
-            return Future.all(recorded, answered).compose(v -> Outbox.insertIfAbsent(tx,
+            return Future.join(recorded, answered).compose(v -> Outbox.insertIfAbsent(tx,
                 List.of(new OutboxMessage(participant.replyTopic(), envelope(request, answered.result())))));
         });
     }
