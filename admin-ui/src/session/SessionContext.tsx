@@ -36,13 +36,21 @@ export function SessionProvider({
     () => new GraphQLHttp(() => session.token, () => onEnd('Your session is no longer accepted. Please sign in again.')),
     [session, onEnd],
   );
-  const subscriptions = useMemo(() => createSubscriptions(session.token, setLink), [session]);
-  useEffect(() => () => void subscriptions.dispose(), [subscriptions]);
+  // Made and disposed of by the same effect: a client made in useMemo and disposed of by an effect's
+  // cleanup was left disposed (and never reconnecting) when React ran the cleanup and kept the memo,
+  // as StrictMode does in development.
+  const [subscriptions, setSubscriptions] = useState<Client | null>(null);
+  useEffect(() => {
+    const client = createSubscriptions(session.token, setLink);
+    setSubscriptions(client);
+    return () => void client.dispose();
+  }, [session]);
   useEffect(() => {
     const left = session.expiresAt - Date.now();
     const timer = setTimeout(() => onEnd('Your session expired. Please sign in again.'), Math.max(0, Math.min(left, 2 ** 31 - 1)));
     return () => clearTimeout(timer);
   }, [session, onEnd]);
-  const api = useMemo(() => ({ session, http, subscriptions, link, logout: onEnd }), [session, http, subscriptions, link, onEnd]);
-  return <ApiContext.Provider value={api}>{children}</ApiContext.Provider>;
+  const api = useMemo(() => (subscriptions ? { session, http, subscriptions, link, logout: onEnd } : null),
+    [session, http, subscriptions, link, onEnd]);
+  return api && <ApiContext.Provider value={api}>{children}</ApiContext.Provider>;
 }
