@@ -10,19 +10,18 @@ export interface QueryState<T> {
   setData: (update: (current: T | null) => T | null) => void;
 }
 
-/** Runs a query when its variables change; keeps the last data while reloading so live pages do not flicker. */
-export function useQuery<T>(document: string, variables: Variables, options: { pollMs?: number; skip?: boolean } = {}): QueryState<T> {
+/**
+ * Runs a query when its variables change; keeps the last data while reloading so live pages do not flicker.
+ * {@code pollMs} may depend on the data, e.g. poll fast only while something runs.
+ */
+export function useQuery<T>(document: string, variables: Variables, options: { pollMs?: number | ((data: T | null) => number) } = {}): QueryState<T> {
   const { http } = useApi();
   const [data, setDataState] = useState<T | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [loading, setLoading] = useState(!options.skip);
+  const [loading, setLoading] = useState(true);
   const [generation, setGeneration] = useState(0);
   const key = JSON.stringify(variables);
   useEffect(() => {
-    if (options.skip) {
-      setLoading(false);
-      return;
-    }
     let current = true;
     setLoading(true);
     http
@@ -42,15 +41,15 @@ export function useQuery<T>(document: string, variables: Variables, options: { p
     return () => {
       current = false;
     };
-  }, [http, document, key, generation, options.skip]);
+  }, [http, document, key, generation]);
+  const pollMs = typeof options.pollMs === 'function' ? options.pollMs(data) : options.pollMs;
   useEffect(() => {
-    if (!options.pollMs || options.skip) return;
-    const timer = setInterval(() => setGeneration((g) => g + 1), options.pollMs);
+    if (!pollMs) return;
+    const timer = setInterval(() => setGeneration((g) => g + 1), pollMs);
     return () => clearInterval(timer);
-  }, [options.pollMs, options.skip]);
+  }, [pollMs]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  const setData = useCallback((update: (current: T | null) => T | null) => setDataState(update), []);
-  return { data, error, loading, reload, setData };
+  return { data, error, loading, reload, setData: setDataState };
 }
 
 /** Follows a subscription while mounted; the shared WebSocket reconnects by itself and re-subscribes. */

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { PLATFORM_STATS, SAGA_UPDATES } from '../api/documents';
-import type { PlatformStats, Saga } from '../api/types';
+import type { PlatformStats, Saga, SagaStatus } from '../api/types';
 import { BarChart, LineChart, type Point } from '../components/Charts';
 import { ErrorState, Loading } from '../components/States';
+import { isActive } from '../domain/sagas';
 import { href } from '../routing/router';
 import { useQuery, useSubscription } from '../session/hooks';
 
@@ -49,7 +50,7 @@ export function Dashboard() {
         </div>
         <div className="card">
           <span className="card-label">Running sagas</span>
-          <strong>{count(current.sagasByStatus, 'RUNNING') + count(current.sagasByStatus, 'COMPENSATING')}</strong>
+          <strong>{sum(current.sagasByStatus.filter((c) => isActive(c.status as SagaStatus)))}</strong>
         </div>
         <a className="card" href={href({ page: 'dead-letters' })}>
           <span className="card-label">Dead letters</span>
@@ -72,8 +73,4 @@ export function Dashboard() {
 
 function sum(counts: { count: number }[]): number {
   return counts.reduce((total, c) => total + c.count, 0);
-}
-
-function count(counts: { status: string; count: number }[], status: string): number {
-  return counts.find((c) => c.status === status)?.count ?? 0;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ADJUST_STOCK, CREDIT_ACCOUNT, REBUILD, REBUILD_STATUS } from '../api/documents';
 import type { Account, ReadModelRebuild, StockLevel } from '../api/types';
 import { ConfirmButton } from '../components/ConfirmButton';
@@ -72,11 +72,11 @@ function CreditAccount() {
 }
 
 function Rebuild() {
-  const [polling, setPolling] = useState(false);
-  const status = useQuery<{ readModelRebuild: ReadModelRebuild | null }>(REBUILD_STATUS, {}, { pollMs: polling ? 1_000 : 15_000 });
+  // Polled every second while a rebuild runs, to show its progress; rarely otherwise.
+  const status = useQuery<{ readModelRebuild: ReadModelRebuild | null }>(REBUILD_STATUS, {},
+    { pollMs: (data) => (data?.readModelRebuild?.running ? 1_000 : 15_000) });
   const start = useMutation<{ rebuildReadModel: ReadModelRebuild }>(REBUILD);
   const rebuild = status.data?.readModelRebuild ?? null;
-  useEffect(() => setPolling(rebuild?.running ?? false), [rebuild?.running]);
   const percent = rebuild && rebuild.total > 0 ? Math.min(100, Math.round((rebuild.done / rebuild.total) * 100)) : rebuild?.running ? 0 : 100;
   return (
     <div className="panel" aria-labelledby="rebuild-title">
@@ -100,7 +100,7 @@ function Rebuild() {
         question={<p>Rebuild the read model from the event store? It runs in the background; queries keep answering during it.</p>}
         action={async () => {
           const { rebuildReadModel } = await start.run({});
-          setPolling(true);
+          status.setData(() => ({ readModelRebuild: rebuildReadModel }));
           status.reload();
           // The total is counted once the replay starts: right after the mutation it may still be 0.
           return rebuildReadModel.total > 0
