@@ -91,9 +91,10 @@ class ReadModelIT {
         String id = "o-" + UUID.randomUUID();
         long readsBefore = documentReads();
 
-        Await.result(orders.project(List.of(event(id, 1, T0, placed(id, "alice", "SKU-1", 2, "10.00")))));
-        Await.result(orders.project(List.of(event(id, 2, T0.plusSeconds(1), new OrderEvent.PaymentReceived("pay-1", new BigDecimal("20.00"))))));
-        Await.result(orders.project(List.of(event(id, 3, T0.plusSeconds(2), new OrderEvent.StockReserved("res-1")))));
+        List<Envelope> events = lifecycle(id);
+        Await.result(orders.project(List.of(events.get(0))));
+        Await.result(orders.project(List.of(events.get(1))));
+        Await.result(orders.project(List.of(events.get(2))));
 
         assertThat(documentReads()).isEqualTo(readsBefore);
         JsonObject doc = Await.result(queries.order(id)).orElseThrow();
@@ -105,10 +106,11 @@ class ReadModelIT {
     @Test
     void aRememberedStateThatTheIndexHasPassedIsForgottenAndTheDocumentReadAgain() {
         String id = "o-" + UUID.randomUUID();
-        Envelope v1 = event(id, 1, T0, placed(id, "alice", "SKU-1", 2, "10.00"));
-        Envelope v2 = event(id, 2, T0.plusSeconds(1), new OrderEvent.PaymentReceived("pay-1", new BigDecimal("20.00")));
-        Envelope v3 = event(id, 3, T0.plusSeconds(2), new OrderEvent.StockReserved("res-1"));
-        Envelope v4 = event(id, 4, T0.plusSeconds(3), new OrderEvent.OrderShipped("ship-1", "TRACK-1"));
+        List<Envelope> events = lifecycle(id);
+        Envelope v1 = events.get(0);
+        Envelope v2 = events.get(1);
+        Envelope v3 = events.get(2);
+        Envelope v4 = events.get(3);
         Await.result(orders.project(List.of(v1)));
         // Another writer (a rebuild's replay, or another instance before a rebalance) takes the document to v3.
         Await.result(orderProjector().project(List.of(v2, v3)));
@@ -130,8 +132,7 @@ class ReadModelIT {
         OrderProjector projector = new OrderProjector(elasticsearch.client(), context,
             new OrderRepository(schema.pool(), new EventStore(), "unused", 50), () -> Future.succeededFuture(List.of(index)), vertx.eventBus());
         String id = "o-" + UUID.randomUUID();
-        List<Envelope> events = List.of(event(id, 1, T0, placed(id, "alice", "SKU-1", 2, "10.00")),
-            event(id, 2, T0.plusSeconds(1), new OrderEvent.PaymentReceived("pay-1", new BigDecimal("20.00"))));
+        List<Envelope> events = lifecycle(id).subList(0, 2);
         Await.result(indices.create(ReadModelIndices.Kind.ORDERS, index, false));
         try {
             Await.result(projector.project(events));
@@ -150,6 +151,14 @@ class ReadModelIT {
         }
     }
 
+    /** An order's events, versions 1 to 4 a second apart: placed (2 x 10.00), paid (pay-1), reserved (res-1), shipped (TRACK-1). */
+    private static List<Envelope> lifecycle(String id) {
+        return List.of(event(id, 1, T0, placed(id, "alice", "SKU-1", 2, "10.00")),
+            event(id, 2, T0.plusSeconds(1), new OrderEvent.PaymentReceived("pay-1", new BigDecimal("20.00"))),
+            event(id, 3, T0.plusSeconds(2), new OrderEvent.StockReserved("res-1")),
+            event(id, 4, T0.plusSeconds(3), new OrderEvent.OrderShipped("ship-1", "TRACK-1")));
+    }
+
     private static Envelope event(String orderId, int version, Instant at, OrderEvent event) {
         return new Envelope(UUID.randomUUID().toString(), event.type(), "Order", orderId, version, orderId, orderId, at,
             JsonCodec.toJson(event));
@@ -164,9 +173,10 @@ class ReadModelIT {
     @Test
     void duplicateAndOutOfOrderEventsNeverTakeAnOrderDocumentBack() {
         String id = "o-" + UUID.randomUUID();
-        Envelope v1 = event(id, 1, T0, placed(id, "alice", "SKU-1", 2, "10.00"));
-        Envelope v2 = event(id, 2, T0.plusSeconds(1), new OrderEvent.PaymentReceived("pay-1", new BigDecimal("20.00")));
-        Envelope v3 = event(id, 3, T0.plusSeconds(2), new OrderEvent.StockReserved("res-1"));
+        List<Envelope> events = lifecycle(id);
+        Envelope v1 = events.get(0);
+        Envelope v2 = events.get(1);
+        Envelope v3 = events.get(2);
 
         Await.result(orders.project(List.of(v1, v2, v3)));
         Await.result(orders.project(List.of(v2, v1)));
