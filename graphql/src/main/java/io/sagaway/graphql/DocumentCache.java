@@ -3,8 +3,8 @@ package io.sagaway.graphql;
 import graphql.ExecutionInput;
 import graphql.execution.preparsed.PreparsedDocumentEntry;
 import graphql.execution.preparsed.PreparsedDocumentProvider;
+import io.sagaway.infra.LruMap;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -20,12 +20,7 @@ final class DocumentCache implements PreparsedDocumentProvider {
     private final Map<String, PreparsedDocumentEntry> entries;
 
     DocumentCache(int capacity) {
-        this.entries = new LinkedHashMap<>(capacity, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, PreparsedDocumentEntry> eldest) {
-                return size() > capacity;
-            }
-        };
+        this.entries = new LruMap<>(capacity);
     }
 
     @Override

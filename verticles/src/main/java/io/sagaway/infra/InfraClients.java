@@ -107,10 +107,6 @@ public final class InfraClients {
      * context, so callbacks run on the event loop rather than on the HTTP client's threads.
      */
     public static <T> Future<T> onContext(Context context, Supplier<? extends CompletionStage<T>> call) {
-        try {
-            return Future.fromCompletionStage(call.get(), context);
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-        }
+        return Futures.call(() -> Future.fromCompletionStage(call.get(), context));
     }
 }

@@ -1,5 +1,6 @@
 package io.sagaway.messaging;
 
+import io.sagaway.infra.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
@@ -32,13 +33,7 @@ final class Bounded {
             if (index >= tasks.size()) {
                 return;
             }
-            Future<T> task;
-            try {
-                task = tasks.get(index).get();
-            } catch (RuntimeException e) {
-                task = Future.failedFuture(e);
-            }
-            task.onComplete(result -> {
+            Futures.call(tasks.get(index)).onComplete(result -> {
                 if (result.succeeded()) {
                     results.set(index, result.result());
                 } else {

@@ -1,5 +1,6 @@
 package io.sagaway.messaging;
 
+import io.sagaway.infra.Futures;
 import io.sagaway.infra.InfraClients;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -280,11 +281,7 @@ public final class ReliableConsumer {
                 return Future.succeededFuture();
             }
         }
-        try {
-            return parsedAndHandled(record);
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-        }
+        return Futures.call(() -> parsedAndHandled(record));
     }
 
     private Future<Void> parsedAndHandled(KafkaConsumerRecord<String, String> record) {
@@ -309,14 +306,8 @@ public final class ReliableConsumer {
 
     private Future<Void> attempt(Delivery delivery, int attempt) {
         String messageId = delivery.envelope().messageId();
-        Future<Void> handled;
-        try {
-            handled = handler.handle(delivery);
-        } catch (RuntimeException e) {
-            // A handler that throws instead of failing its future is a failure like any other: retried, then set aside.
-            handled = Future.failedFuture(e);
-        }
-        return handled
+        // A handler that throws instead of failing its future is a failure like any other: retried, then set aside.
+        return Futures.call(() -> handler.handle(delivery))
             .compose(v -> guard.markDone(messageId))
             .recover(failure -> guard.release(messageId).compose(v -> {
                 boolean poison = failure instanceof PoisonMessageException || failure instanceof JsonCodec.MalformedMessageException;

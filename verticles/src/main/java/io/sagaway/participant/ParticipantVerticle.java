@@ -2,6 +2,7 @@ package io.sagaway.participant;
 
 import io.sagaway.api.CommandFailure;
 import io.sagaway.api.ErrorCode;
+import io.sagaway.infra.Futures;
 import io.sagaway.infra.InfraClients;
 import io.sagaway.messaging.DeadLetters;
 import io.sagaway.messaging.Envelope;
@@ -74,13 +75,7 @@ public final class ParticipantVerticle extends VerticleBase {
             // nothing. So the participant's statements need not wait for the processed-message insert's answer:
             // they go out right behind it, on the same connection.
             Future<Boolean> recorded = ProcessedMessages.firstTime(tx, participant.name(), request.messageId());
-            Future<Reply> reply;
-            try {
-                reply = participant.handle(tx, request);
-            } catch (RuntimeException e) {
-                reply = Future.failedFuture(e);
-            }
-            Future<Reply> answered = reply;
+            Future<Reply> answered = Futures.call(() -> participant.handle(tx, request));
             return Future.join(recorded, answered).compose(v -> Outbox.insertIfAbsent(tx,
                 List.of(new OutboxMessage(participant.replyTopic(), envelope(request, answered.result())))));
         });

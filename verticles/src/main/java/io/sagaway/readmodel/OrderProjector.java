@@ -1,6 +1,7 @@
 package io.sagaway.readmodel;
 
 import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
+import io.sagaway.infra.LruMap;
 import io.sagaway.messaging.Addresses;
 import io.sagaway.messaging.Envelope;
 import io.sagaway.order.domain.Order;
@@ -43,12 +44,7 @@ public final class OrderProjector {
     private final Supplier<Future<List<String>>> targets;
     private final EventBus bus;
     /** Per index and order id, the newest state this projector knows the index holds (or held). */
-    private final Map<String, OrderView> recent = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, OrderView> eldest) {
-            return size() > RECENT_ORDERS;
-        }
-    };
+    private final Map<String, OrderView> recent = new LruMap<>(RECENT_ORDERS);
 
     /** Orders whose last written state is remembered: more than are in flight at once at any rate measured. */
     static final int RECENT_ORDERS = 20_000;

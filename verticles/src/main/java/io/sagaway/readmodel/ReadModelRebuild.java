@@ -4,8 +4,8 @@ import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import io.sagaway.api.CommandFailure;
 import io.sagaway.api.ErrorCode;
 import io.sagaway.messaging.Envelope;
-import io.sagaway.messaging.JsonCodec;
 import io.sagaway.saga.SagaOrchestrator;
+import io.sagaway.saga.SagaStore;
 import io.sagaway.saga.domain.SagaState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -150,7 +150,7 @@ public final class ReadModelRebuild {
 
     /** One batch of sagas after the cursor's id. */
     private Future<Progress<String>> replaySagas(String target, UUID id, Progress<String> at, long total) {
-        return pool.preparedQuery("SELECT saga_id, state, timeline FROM sagas WHERE saga_id > $1 ORDER BY saga_id LIMIT $2")
+        return pool.preparedQuery("SELECT saga_id, " + SagaStore.COLUMNS + ", timeline FROM sagas WHERE saga_id > $1 ORDER BY saga_id LIMIT $2")
             .execute(Tuple.of(at.cursor(), BATCH))
             .compose(rows -> {
                 if (rows.size() == 0) {
@@ -161,7 +161,7 @@ public final class ReadModelRebuild {
                 String lastId = at.cursor();
                 for (Row r : rows) {
                     lastId = r.getString("saga_id");
-                    SagaState saga = JsonCodec.fromJson(r.getJsonObject("state"), SagaState.class);
+                    SagaState saga = SagaStore.state(r);
                     docs.add(new Bulk.VersionedDocument(saga.sagaId(), saga.version(),
                         SagaProjector.toDocument(SagaOrchestrator.sagaJson(saga, r.getJsonArray("timeline")), saga.updatedAt(), Instant.now())));
                 }

@@ -23,7 +23,7 @@ import java.util.Optional;
 public final class SagaStore {
 
     /** The state as text: mapped straight to {@link SagaState}, not first parsed into a JSON tree. */
-    private static final String COLUMNS = "state::text AS state";
+    public static final String COLUMNS = "state::text AS state";
 
     /**
      * Inserts a new saga with the first entries of its timeline; answers false when the order
@@ -63,10 +63,6 @@ public final class SagaStore {
         return one(tx, "SELECT " + COLUMNS + " FROM sagas WHERE saga_id = $1 FOR UPDATE" + (skipLocked ? " SKIP LOCKED" : ""), sagaId);
     }
 
-    public Future<Optional<SagaState>> get(SqlClient client, String sagaId) {
-        return one(client, "SELECT " + COLUMNS + " FROM sagas WHERE saga_id = $1", sagaId);
-    }
-
     public Future<Optional<SagaState>> getByOrder(SqlClient client, String orderId) {
         return one(client, "SELECT " + COLUMNS + " FROM sagas WHERE order_id = $1", orderId);
     }
@@ -87,26 +83,24 @@ public final class SagaStore {
     }
 
     public Future<Optional<WithTimeline>> getWithTimeline(SqlClient client, String sagaId) {
-        return client.preparedQuery("SELECT state::text AS state, timeline FROM sagas WHERE saga_id = $1")
+        return client.preparedQuery("SELECT " + COLUMNS + ", timeline FROM sagas WHERE saga_id = $1")
             .execute(Tuple.of(sagaId))
             .map(rows -> {
                 if (rows.size() == 0) {
                     return Optional.empty();
                 }
                 var row = rows.iterator().next();
-                return Optional.of(new WithTimeline(JsonCodec.decode(row.getString("state"), SagaState.class),
+                return Optional.of(new WithTimeline(state(row),
                     entries(row.getJsonArray("timeline"))));
             });
     }
 
     /** A saga's timeline, oldest first (empty if there is no such saga). */
     public Future<List<TimelineEntry>> timeline(SqlClient client, String sagaId) {
-        return client.preparedQuery("SELECT timeline FROM sagas WHERE saga_id = $1")
-            .execute(Tuple.of(sagaId))
-            .map(rows -> rows.size() == 0 ? List.of() : entries(rows.iterator().next().getJsonArray("timeline")));
+        return getWithTimeline(client, sagaId).map(found -> found.map(WithTimeline::timeline).orElse(List.of()));
     }
 
-    public static List<TimelineEntry> entries(JsonArray timeline) {
+    private static List<TimelineEntry> entries(JsonArray timeline) {
         List<TimelineEntry> entries = new ArrayList<>(timeline.size());
         for (int i = 0; i < timeline.size(); i++) {
             entries.add(JsonCodec.fromJson(timeline.getJsonObject(i), TimelineEntry.class));
@@ -123,7 +117,12 @@ public final class SagaStore {
     private static Future<Optional<SagaState>> one(SqlClient client, String sql, String id) {
         return client.preparedQuery(sql).execute(Tuple.of(id))
             .map(rows -> rows.size() == 0 ? Optional.empty()
-                : Optional.of(JsonCodec.decode(rows.iterator().next().getString("state"), SagaState.class)));
+                : Optional.of(state(rows.iterator().next())));
+    }
+
+    /** The state of a row read with {@link #COLUMNS}. */
+    public static SagaState state(io.vertx.sqlclient.Row row) {
+        return JsonCodec.decode(row.getString("state"), SagaState.class);
     }
 
     private static Tuple row(SagaState s, List<TimelineEntry> timeline) {

@@ -1,6 +1,7 @@
 package io.sagaway.graphql.subscriptions;
 
 import io.sagaway.infra.InfraClients;
+import io.sagaway.infra.LruMap;
 import io.sagaway.messaging.Envelope;
 import io.sagaway.messaging.JsonCodec;
 import io.sagaway.messaging.TopicNames;
@@ -17,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -84,12 +84,7 @@ public final class SubscriptionHub {
     private final Pool pool;
     private final Set<Listener<OrderUpdate>> orderListeners = ConcurrentHashMap.newKeySet();
     private final Set<Listener<JsonObject>> sagaListeners = ConcurrentHashMap.newKeySet();
-    private final Map<String, String> customerOfOrder = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > CUSTOMER_CACHE;
-        }
-    };
+    private final Map<String, String> customerOfOrder = new LruMap<>(CUSTOMER_CACHE);
     private KafkaConsumer<String, String> consumer;
     private Context context;
 
