@@ -302,15 +302,15 @@ final class LoadRun {
         FailureMix.Kind kind = options.mix().kindOf(sequence.getAndIncrement());
         OrderLedger orders = ledger;
         orders.placed();
-        return api.execute(customer.token(), PLACE_ORDER, orderInput(customer, kind))
-            .onFailure(e -> orders.transportFailed(e.getMessage()))
-            .compose(answer -> {
-                String code = GraphQLClient.errorCode(answer);
-                if (code != null) {
-                    orders.refused(code);
-                    return Future.failedFuture(new GraphQLClient.GraphQLError(code, answer.getJsonArray("errors").encode()));
+        return api.data(customer.token(), PLACE_ORDER, orderInput(customer, kind))
+            .onFailure(e -> {
+                if (e instanceof GraphQLClient.GraphQLError refused) {
+                    orders.refused(refused.code());
+                } else {
+                    orders.transportFailed(e.getMessage());
                 }
-                JsonObject data = answer.getJsonObject("data");
+            })
+            .compose(data -> {
                 String orderId = data == null || data.getJsonObject("placeOrder") == null ? null
                     : data.getJsonObject("placeOrder").getString("orderId");
                 if (orderId == null) {

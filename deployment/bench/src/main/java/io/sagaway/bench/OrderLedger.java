@@ -31,9 +31,7 @@ final class OrderLedger {
 
     private final LongAdder placed = new LongAdder();
     private final LongAdder accepted = new LongAdder();
-    private final LongAdder completed = new LongAdder();
     private final LongAdder completedInSteadyState = new LongAdder();
-    private final LongAdder refused = new LongAdder();
     private final LongAdder transportFailed = new LongAdder();
     private final LongAdder unexpectedOutcomes = new LongAdder();
     private final Counts errorsByCode = new Counts();
@@ -101,7 +99,6 @@ final class OrderLedger {
 
     /** The platform refused an order with a GraphQL error. */
     void refused(String code) {
-        refused.increment();
         errorsByCode.add(code);
     }
 
@@ -136,7 +133,6 @@ final class OrderLedger {
     }
 
     private void finished(Running order, Terminal terminal) {
-        completed.increment();
         if (terminal.seenNanos() >= warmupEndNanos && terminal.seenNanos() < loadEndNanos) {
             completedInSteadyState.increment();
         }
@@ -155,8 +151,8 @@ final class OrderLedger {
     }
 
     Progress progress() {
-        long done = completed.sum();
-        long errors = refused.sum() + transportFailed.sum();
+        long done = outcomes.total();
+        long errors = errorsByCode.total() + transportFailed.sum();
         return new Progress(placed.sum(), accepted.sum(), done, placed.sum() - done - errors, errors);
     }
 
@@ -171,7 +167,7 @@ final class OrderLedger {
         synchronized (this) {
             notFinished = running.size();
         }
-        return new Totals(placed.sum(), accepted.sum(), completed.sum(), completedInSteadyState.sum(), notFinished,
+        return new Totals(placed.sum(), accepted.sum(), outcomes.total(), completedInSteadyState.sum(), notFinished,
             unexpectedOutcomes.sum(), acceptMillis.distribution(), completionMillis.distribution(), errorsByCode.snapshot(),
             transportErrors.snapshot(), outcomes.snapshot(), failureReasons.snapshot());
     }
@@ -194,6 +190,10 @@ final class OrderLedger {
 
         void add(String name) {
             counts.computeIfAbsent(name, n -> new LongAdder()).increment();
+        }
+
+        long total() {
+            return counts.values().stream().mapToLong(LongAdder::sum).sum();
         }
 
         Map<String, Long> snapshot() {
