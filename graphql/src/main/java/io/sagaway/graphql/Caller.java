@@ -22,9 +22,14 @@ public record Caller(String subject, Set<String> roles, String customerId) {
         return roles.contains(OPERATOR);
     }
 
+    /** A customer with the customer id they act as; a customer role without one grants nothing. */
+    public boolean isCustomer() {
+        return roles.contains(CUSTOMER) && customerId != null;
+    }
+
     /** Operators act for anyone; a customer only for their own customer id. */
     public boolean mayActFor(String customer) {
-        return isOperator() || (roles.contains(CUSTOMER) && customerId != null && customerId.equals(customer));
+        return isOperator() || (isCustomer() && customerId.equals(customer));
     }
 
     public void requireOperator() {

@@ -1,8 +1,6 @@
 package io.sagaway.graphql;
 
 import graphql.GraphQL;
-import graphql.analysis.MaxQueryComplexityInstrumentation;
-import graphql.analysis.MaxQueryDepthInstrumentation;
 import graphql.execution.instrumentation.ChainedInstrumentation;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
@@ -16,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The served GraphQL API: {@link ServedSchema} with the platform's resolvers, scalars, coded
- * errors, and depth and complexity limits (refused with BAD_USER_INPUT before execution).
+ * errors, and depth and complexity limits ({@link QueryLimits}, refused with BAD_USER_INPUT
+ * before execution).
  */
 public final class SagawayGraphQL {
 
@@ -41,8 +40,7 @@ public final class SagawayGraphQL {
             .preparsedDocumentProvider(new DocumentCache(DOCUMENT_CACHE_SIZE))
             .instrumentation(new ChainedInstrumentation(List.of(
                 new ErrorHandling.Codes(),
-                new MaxQueryDepthInstrumentation(limits.maxDepth()),
-                new MaxQueryComplexityInstrumentation(limits.maxComplexity()))))
+                new QueryLimits(limits))))
             .build();
     }
 

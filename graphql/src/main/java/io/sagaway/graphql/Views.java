@@ -16,6 +16,12 @@ import java.util.Map;
 /** Read-model documents and write-side states in the shape of the GraphQL types (plain maps). */
 final class Views {
 
+    /**
+     * Marks an order read from the write side, so its nested saga is read there too: a STRONG
+     * read never pairs a current order with a stale saga.
+     */
+    private static final String FROM_WRITE_SIDE = "sagaway.fromWriteSide";
+
     private Views() {
     }
 
@@ -24,9 +30,15 @@ final class Views {
         return JsonCodec.plain(document);
     }
 
-    /** An order as the event store has it (STRONG reads, orderAtVersion). */
+    /** An order as the event store has it (STRONG reads, orderAtVersion, cancelOrder's answer). */
     static Map<String, Object> order(OrderView view) {
-        return JsonCodec.plain(OrderDocuments.toDocument(view, view.updatedAt(), Instant.now()));
+        Map<String, Object> order = JsonCodec.plain(OrderDocuments.toDocument(view, view.updatedAt(), Instant.now()));
+        order.put(FROM_WRITE_SIDE, true);
+        return order;
+    }
+
+    static boolean isFromWriteSide(Map<String, Object> order) {
+        return Boolean.TRUE.equals(order.get(FROM_WRITE_SIDE));
     }
 
     /** A saga document of the read model: its timeline is stored under {@code timeline.entries}. */

@@ -6,8 +6,10 @@ import io.sagaway.messaging.Envelope;
 import io.sagaway.messaging.JsonCodec;
 import io.sagaway.messaging.TopicNames;
 import io.sagaway.readmodel.SagaProjector;
+import io.sagaway.saga.domain.SagaStatus;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
@@ -16,26 +18,32 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Fans order and saga updates out to this gateway's subscribers. It reads {@code order.events}
  * and {@code saga.events} from Kafka in a consumer group of its own (every gateway instance gets
  * every update, wherever the change happened), from the latest offset, committing nothing. Each
  * subscription sees an order's (or saga's) updates once and in version order: anything at or
- * below the version it last delivered is dropped.
+ * below the version it last delivered is dropped. An order's updates wait, in order, for the
+ * lookup of its customer, which is retried until it succeeds: none is lost or overtaken.
  */
 public final class SubscriptionHub {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionHub.class);
     private static final int BUFFER = 256;
     private static final int CUSTOMER_CACHE = 10_000;
+    private static final long LOOKUP_RETRY_MS = 200;
+    private static final long LOOKUP_RETRY_MAX_MS = 5_000;
 
     /** A status update of an order (the OrderStatusUpdate type) with the customer it belongs to. */
     public record OrderUpdate(String orderId, String customerId, String status, long version, Instant at, String reason) {
@@ -85,6 +93,10 @@ public final class SubscriptionHub {
     private final Set<Listener<OrderUpdate>> orderListeners = ConcurrentHashMap.newKeySet();
     private final Set<Listener<JsonObject>> sagaListeners = ConcurrentHashMap.newKeySet();
     private final Map<String, String> customerOfOrder = new LruMap<>(CUSTOMER_CACHE);
+    /** Per order, the customer lookup its latest update waits for; later updates queue behind it. */
+    private final Map<String, Future<String>> pendingLookups = new HashMap<>();
+    /** Per saga, placeOrder calls waiting for it to finish. */
+    private final Map<String, Set<Promise<Long>>> finishWaiters = new ConcurrentHashMap<>();
     private KafkaConsumer<String, String> consumer;
     private Context context;
 
@@ -101,8 +113,8 @@ public final class SubscriptionHub {
         config.put("auto.offset.reset", "latest");
         consumer = KafkaConsumer.create(vertx, config);
         consumer.handler(record -> {
-            if (sagaListeners.isEmpty() && !record.topic().equals(topics.orderEvents())) {
-                return; // a SagaUpdated carries the whole saga and its timeline: not parsed unless someone follows sagas
+            if (sagaListeners.isEmpty() && finishWaiters.isEmpty() && !record.topic().equals(topics.orderEvents())) {
+                return; // a SagaUpdated carries the whole saga: not parsed unless someone follows sagas or waits for one
             }
             try {
                 Envelope envelope = Envelope.fromJson(record.value());
@@ -116,7 +128,7 @@ public final class SubscriptionHub {
             }
         });
         // Ready once partitions are assigned: reading from the latest offset, updates before that are not seen.
-        io.vertx.core.Promise<Void> assigned = io.vertx.core.Promise.promise();
+        Promise<Void> assigned = Promise.promise();
         consumer.partitionsAssignedHandler(partitions -> assigned.tryComplete());
         long fallback = vertx.setTimer(15_000, id -> {
             LOG.warn("subscription fan-out: no partitions assigned within 15 s; serving anyway");
@@ -147,23 +159,46 @@ public final class SubscriptionHub {
         return publisher;
     }
 
+    /**
+     * Completes with the version at which saga {@code sagaId} finished, seen on the saga feed this
+     * hub follows anyway, or read by {@code stored} right after listening starts (it may have
+     * finished before); fails when {@code timeout} passes first.
+     */
+    public Future<Long> awaitSagaFinished(String sagaId, Supplier<Future<Optional<Long>>> stored, Duration timeout) {
+        Promise<Long> finished = Promise.promise();
+        finishWaiters.computeIfAbsent(sagaId, id -> ConcurrentHashMap.newKeySet()).add(finished);
+        long timer = vertx.setTimer(timeout.toMillis(), id -> finished.tryFail("saga " + sagaId + " did not finish within " + timeout));
+        stored.get().onSuccess(version -> version.ifPresent(finished::tryComplete));
+        return finished.future().onComplete(done -> {
+            vertx.cancelTimer(timer);
+            finishWaiters.computeIfPresent(sagaId, (id, waiters) -> {
+                waiters.remove(finished);
+                return waiters.isEmpty() ? null : waiters;
+            });
+        });
+    }
+
     public int subscriberCount() {
         return orderListeners.size() + sagaListeners.size();
     }
 
     private void onOrderEvent(Envelope event) {
+        String orderId = event.aggregateId();
+        if ("OrderPlaced".equals(event.type())) {
+            customerOfOrder.put(orderId, event.payload().getString("customerId"));
+        }
         String status = statusAfter(event.type());
         if (status == null || orderListeners.isEmpty()) {
-            if ("OrderPlaced".equals(event.type())) {
-                customerOfOrder.put(event.aggregateId(), event.payload().getString("customerId"));
-            }
             return;
         }
-        if ("OrderPlaced".equals(event.type())) {
-            customerOfOrder.put(event.aggregateId(), event.payload().getString("customerId"));
+        Future<String> before = pendingLookups.get(orderId);
+        Future<String> customer = before == null ? customerOf(orderId) : before.transform(ignored -> customerOf(orderId));
+        if (!customer.isComplete()) {
+            pendingLookups.put(orderId, customer);
+            customer.onComplete(done -> pendingLookups.remove(orderId, customer));
         }
-        customerOf(event.aggregateId()).onSuccess(customer -> {
-            OrderUpdate update = new OrderUpdate(event.aggregateId(), customer, status, event.version(), event.occurredAt(),
+        customer.onSuccess(customerId -> {
+            OrderUpdate update = new OrderUpdate(orderId, customerId, status, event.version(), event.occurredAt(),
                 event.payload().getString("reason"));
             for (Listener<OrderUpdate> listener : orderListeners) {
                 deliver(listener, update, update.orderId(), update.version(), update.toGraphQL());
@@ -172,7 +207,14 @@ public final class SubscriptionHub {
     }
 
     private void onSagaEvent(Envelope event) {
-        if (!SagaProjector.SAGA_UPDATED.equals(event.type()) || sagaListeners.isEmpty()) {
+        if (!SagaProjector.SAGA_UPDATED.equals(event.type())) {
+            return;
+        }
+        Set<Promise<Long>> waiting = finishWaiters.get(event.aggregateId());
+        if (waiting != null && isFinished(event.payload().getString("status"))) {
+            Set.copyOf(waiting).forEach(w -> w.tryComplete(event.version()));
+        }
+        if (sagaListeners.isEmpty()) {
             return;
         }
         JsonObject document = SagaProjector.toDocument(event.payload(), event.occurredAt(), Instant.now());
@@ -195,21 +237,39 @@ public final class SubscriptionHub {
         listener.publisher().offer(item);
     }
 
-    /** The customer of an order: from its OrderPlaced (cached), else from the event store. */
+    /**
+     * The customer of an order: from its OrderPlaced (cached), else from the event store, asked
+     * again with growing pauses until it answers, so no update is dropped for a failed read.
+     */
     private Future<String> customerOf(String orderId) {
         String cached = customerOfOrder.get(orderId);
         if (cached != null) {
             return Future.succeededFuture(cached);
         }
-        return pool.preparedQuery("SELECT data->>'customerId' FROM events WHERE aggregate_id = $1 AND version = 1")
+        Promise<String> found = Promise.promise();
+        lookUp(orderId, LOOKUP_RETRY_MS, found);
+        return found.future();
+    }
+
+    private void lookUp(String orderId, long nextPauseMs, Promise<String> found) {
+        pool.preparedQuery("SELECT data->>'customerId' FROM events WHERE aggregate_id = $1 AND version = 1")
             .execute(Tuple.of(orderId))
-            .map(rows -> {
+            .onSuccess(rows -> {
                 String customer = rows.size() == 0 ? null : rows.iterator().next().getString(0);
                 if (customer != null) {
                     customerOfOrder.put(orderId, customer);
                 }
-                return customer;
+                found.complete(customer);
+            })
+            .onFailure(e -> {
+                LOG.warn("subscription fan-out: reading the customer of order {} failed ({}); its updates wait, retrying in {} ms",
+                    orderId, e.toString(), nextPauseMs);
+                vertx.setTimer(nextPauseMs, id -> lookUp(orderId, Math.min(nextPauseMs * 2, LOOKUP_RETRY_MAX_MS), found));
             });
+    }
+
+    private static boolean isFinished(String sagaStatus) {
+        return sagaStatus != null && SagaStatus.valueOf(sagaStatus).isFinished();
     }
 
     static String statusAfter(String eventType) {

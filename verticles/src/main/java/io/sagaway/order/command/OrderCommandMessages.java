@@ -5,6 +5,7 @@ import io.sagaway.api.ErrorCode;
 import io.sagaway.eventstore.MessageMetadata;
 import io.sagaway.messaging.JsonCodec;
 import io.sagaway.order.domain.OrderCommand;
+import io.sagaway.order.domain.OrderInputRules;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -69,9 +70,9 @@ public final class OrderCommandMessages {
                 : e.path() + " has the wrong type or shape", e.path().isEmpty() ? null : e.path());
         }
         Optional<String> key = Optional.ofNullable(body.getString(IDEMPOTENCY_KEY)).filter(k -> !k.isBlank());
-        if (key.isPresent() && (key.get().length() > 128)) {
-            throw new CommandFailure(ErrorCode.BAD_USER_INPUT, "idempotencyKey must be at most 128 characters", IDEMPOTENCY_KEY);
-        }
+        key.flatMap(k -> OrderInputRules.text(IDEMPOTENCY_KEY, k)).ifPresent(v -> {
+            throw new CommandFailure(ErrorCode.BAD_USER_INPUT, v.message(), v.field());
+        });
         String correlationId = Optional.ofNullable(body.getString("correlationId")).orElse(orderId);
         String causationId = Optional.ofNullable(body.getString("causationId")).orElse(correlationId);
         return new Parsed(orderId, command, key, new MessageMetadata(correlationId, causationId));

@@ -174,9 +174,12 @@ public final class InventoryParticipant implements Participant {
     }
 
     private static Future<JsonObject> adjust(Pool pool, String sku, Object deltaValue) {
-        if (!(deltaValue instanceof Number number) || number.longValue() != number.doubleValue()
-            || Math.abs(number.longValue()) > 1_000_000_000L) {
+        if (!(deltaValue instanceof Number number) || number.longValue() != number.doubleValue()) {
             return ParticipantVerticle.badInput("delta", "delta must be a whole number");
+        }
+        var badDelta = OrderInputRules.stockDelta("delta", number.longValue());
+        if (badDelta.isPresent()) {
+            return ParticipantVerticle.badInput("delta", badDelta.get().message());
         }
         int delta = number.intValue();
         // Update first: a CHECK on the row an upsert proposes would refuse a negative delta even for an existing SKU.

@@ -174,7 +174,7 @@ public final class PaymentParticipant implements Participant {
         } catch (NumberFormatException e) {
             return ParticipantVerticle.badInput("amount", "amount must be a decimal number such as \"1000.00\"");
         }
-        var badAmount = OrderInputRules.positiveAmount("amount", amount);
+        var badAmount = OrderInputRules.positiveAmount("amount", amount, OrderInputRules.MAX_CREDIT);
         if (badAmount.isPresent()) {
             return ParticipantVerticle.badInput("amount", badAmount.get().message());
         }

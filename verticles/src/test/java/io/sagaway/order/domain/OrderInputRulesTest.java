@@ -41,6 +41,14 @@ class OrderInputRulesTest {
             Arguments.of(order("alice", List.of(new OrderItem("SKU-1", 1, BigDecimal.ZERO)), ADDRESS, "KRW"), "items[0].unitPrice"),
             Arguments.of(order("alice", List.of(new OrderItem("SKU-1", 1, new BigDecimal("-1"))), ADDRESS, "KRW"), "items[0].unitPrice"),
             Arguments.of(order("alice", List.of(new OrderItem("SKU-1", 1, new BigDecimal("1.005"))), ADDRESS, "KRW"), "items[0].unitPrice"),
+            Arguments.of(order("alice", List.of(new OrderItem("SKU-1", 1, new BigDecimal("100000000000000000"))), ADDRESS, "KRW"),
+                "items[0].unitPrice"),
+            Arguments.of(order("alice", List.of(new OrderItem("SKU-1", 1, new BigDecimal("1000000000.01"))), ADDRESS, "KRW"),
+                "items[0].unitPrice"),
+            Arguments.of(order("alice", List.of(ITEM), new Address("l", "c".repeat(33_000), "1", "US"), "KRW"), "shippingAddress.city"),
+            Arguments.of(order("alice", List.of(ITEM), new Address("l".repeat(201), "c", "1", "US"), "KRW"), "shippingAddress.line1"),
+            Arguments.of(order("alice", List.of(ITEM), new Address("l", "c", "1".repeat(201), "US"), "KRW"), "shippingAddress.postalCode"),
+            Arguments.of(order("alice", List.of(ITEM), new Address("l", "c", "1", "U".repeat(201)), "KRW"), "shippingAddress.country"),
             Arguments.of(order("alice", List.of(ITEM), new Address(" ", "City", "1", "US"), "KRW"), "shippingAddress.line1"),
             Arguments.of(order("alice", List.of(ITEM), new Address("l", "", "1", "US"), "KRW"), "shippingAddress.city"),
             Arguments.of(order("alice", List.of(ITEM), new Address("l", "c", "", "US"), "KRW"), "shippingAddress.postalCode"),
@@ -58,6 +66,22 @@ class OrderInputRulesTest {
 
     @Test
     void trailingZerosDoNotCountAsDecimals() {
-        assertThat(OrderInputRules.positiveAmount("amount", new BigDecimal("10.500"))).isEmpty();
+        assertThat(OrderInputRules.positiveAmount("amount", new BigDecimal("10.500"), OrderInputRules.MAX_CREDIT)).isEmpty();
+    }
+
+    @Test
+    void amountsTextsAndFiltersHaveUpperBounds() {
+        assertThat(OrderInputRules.check(order("alice", List.of(new OrderItem("SKU-1", 1, new BigDecimal("1000000000.00"))), ADDRESS,
+            "KRW"))).isEmpty();
+        assertThat(OrderInputRules.check(order("alice", List.of(ITEM), new Address("l".repeat(200), "c", "1", "US"), "KRW"))).isEmpty();
+        assertThat(OrderInputRules.positiveAmount("amount", new BigDecimal("1000000000000.01"), OrderInputRules.MAX_CREDIT))
+            .hasValueSatisfying(v -> assertThat(v.message()).contains("at most 1000000000000.00"));
+        assertThat(OrderInputRules.totalFilter("filter.minTotal", new BigDecimal("1e15"))).isEmpty();
+        assertThat(OrderInputRules.totalFilter("filter.minTotal", new BigDecimal("1e30"))).isPresent();
+        assertThat(OrderInputRules.totalFilter("filter.maxTotal", new BigDecimal("-0.01"))).isPresent();
+        assertThat(OrderInputRules.stockDelta("delta", -1_000_000_000L)).isEmpty();
+        assertThat(OrderInputRules.stockDelta("delta", 1_000_000_001L)).isPresent();
+        assertThat(OrderInputRules.text("reason", "r".repeat(200))).isEmpty();
+        assertThat(OrderInputRules.text("reason", "r".repeat(201))).isPresent();
     }
 }
