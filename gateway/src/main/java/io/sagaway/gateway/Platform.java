@@ -1,16 +1,19 @@
 package io.sagaway.gateway;
 
+import io.sagaway.gateway.auth.AuthService;
 import io.sagaway.gateway.config.PlatformConfig;
 import io.sagaway.gateway.config.Role;
-import io.sagaway.gateway.auth.AuthService;
 import io.sagaway.gateway.http.HttpGatewayVerticle;
+import io.sagaway.gateway.metrics.PlatformMetrics;
 import io.sagaway.graphql.SagawayGraphQL;
+import io.sagaway.infra.InfraClients;
 import io.sagaway.infra.Migrations;
 import io.sagaway.infra.ServiceEndpoints;
-import io.sagaway.infra.InfraClients;
 import io.sagaway.messaging.DeadLetterVerticle;
 import io.sagaway.messaging.TopicNames;
 import io.sagaway.messaging.TopicSetup;
+import io.sagaway.order.command.OrderCommandVerticle;
+import io.sagaway.outbox.OutboxRelayVerticle;
 import io.sagaway.participant.DemoData;
 import io.sagaway.participant.ParticipantVerticle;
 import io.sagaway.participant.inventory.InventoryParticipant;
@@ -19,18 +22,19 @@ import io.sagaway.participant.shipping.ShippingParticipant;
 import io.sagaway.readmodel.ProjectorVerticle;
 import io.sagaway.readmodel.ReadModelVerticle;
 import io.sagaway.saga.OrderSagaVerticle;
-import io.vertx.sqlclient.Pool;
-import io.sagaway.order.command.OrderCommandVerticle;
-import io.sagaway.outbox.OutboxRelayVerticle;
 import io.sagaway.stack.StackEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,7 +52,7 @@ public final class Platform {
     private final PlatformConfig config;
     private final ServiceEndpoints endpoints;
     private final TopicNames topics;
-    private final io.sagaway.gateway.metrics.PlatformMetrics metrics = new io.sagaway.gateway.metrics.PlatformMetrics();
+    private final PlatformMetrics metrics = new PlatformMetrics();
     private Vertx vertx;
     private HttpGatewayVerticle gateway;
 
@@ -137,10 +141,10 @@ public final class Platform {
             return AuthService.externalKey(vertx, config.jwtAlgorithm(), config.jwtPublicKey().get());
         }
         if (config.jwksUrl().isPresent()) {
-            io.vertx.ext.web.client.WebClient web = io.vertx.ext.web.client.WebClient.create(vertx);
-            java.util.List<io.vertx.core.json.JsonObject> keys = new java.util.ArrayList<>();
+            WebClient web = WebClient.create(vertx);
+            List<JsonObject> keys = new ArrayList<>();
             block(web.getAbs(config.jwksUrl().get()).send().map(response -> {
-                response.bodyAsJsonObject().getJsonArray("keys").forEach(k -> keys.add((io.vertx.core.json.JsonObject) k));
+                response.bodyAsJsonObject().getJsonArray("keys").forEach(k -> keys.add((JsonObject) k));
                 return keys;
             }).eventually(() -> {
                 web.close();
@@ -151,7 +155,7 @@ public final class Platform {
         }
         String secret = config.jwtSecret();
         if (secret.isEmpty()) {
-            secret = java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID();
+            secret = UUID.randomUUID() + "-" + UUID.randomUUID();
             LOG.warn("No {} set: tokens are signed with a random key and die with this process; set one shared by all gateways",
                 PlatformConfig.JWT_SECRET);
         }

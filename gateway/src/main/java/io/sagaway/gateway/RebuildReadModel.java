@@ -2,6 +2,7 @@ package io.sagaway.gateway;
 
 import io.sagaway.gateway.config.ConfigException;
 import io.sagaway.gateway.config.PlatformConfig;
+import io.sagaway.infra.Migrations;
 import io.sagaway.messaging.Addresses;
 import io.sagaway.readmodel.ReadModelVerticle;
 import io.sagaway.stack.StackResolver;
@@ -40,7 +41,7 @@ public final class RebuildReadModel {
         Vertx vertx = Vertx.vertx();
         int code = 1;
         try {
-            io.sagaway.infra.Migrations.apply(services.endpoints().postgresUri(), config.postgresSchema());
+            Migrations.apply(services.endpoints().postgresUri(), config.postgresSchema());
             ReadModelVerticle.Settings settings = platform.readModelSettings();
             vertx.deployVerticle(new ReadModelVerticle(settings)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             JsonObject status = request(vertx, "Rebuild");

@@ -21,7 +21,9 @@ import java.net.ServerSocket;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -69,7 +71,7 @@ class ExternalIssuerIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Map<String, String> env = new java.util.HashMap<>(auth);
+        Map<String, String> env = new HashMap<>(auth);
         env.put(PlatformConfig.PG_SCHEMA, schema);
         env.put(PlatformConfig.TOPIC_PREFIX, schema + ".");
         env.put(PlatformConfig.INDEX_PREFIX, schema.replace('_', '-') + "-");
@@ -131,6 +133,6 @@ class ExternalIssuerIT {
     }
 
     private static byte[] unsigned(byte[] bytes) {
-        return bytes.length > 1 && bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+        return bytes.length > 1 && bytes[0] == 0 ? Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
     }
 }

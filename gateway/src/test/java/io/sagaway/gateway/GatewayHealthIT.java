@@ -13,7 +13,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +105,7 @@ class GatewayHealthIT {
 
     private static Map<String, String> checks(JsonObject body) {
         JsonArray checks = body.getJsonArray("checks");
-        Map<String, String> states = new java.util.HashMap<>();
+        Map<String, String> states = new HashMap<>();
         for (int i = 0; i < checks.size(); i++) {
             states.put(checks.getJsonObject(i).getString("id"), checks.getJsonObject(i).getString("status"));
         }
@@ -113,7 +115,7 @@ class GatewayHealthIT {
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -4,6 +4,7 @@ import io.sagaway.gateway.config.PlatformConfig;
 import io.sagaway.infra.ServiceEndpoints;
 import io.sagaway.stack.StackResolver;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterAll;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +86,7 @@ class GatewayScaleOutIT {
     void aSubscriberOfAnotherGatewayGetsTheUpdatesThroughKafkaAndTokensWorkAcrossGateways() throws Exception {
         String aliceAtFull = token(full, "alice");
         BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
-        var ws = client.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("localhost")
+        var ws = client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("localhost")
                 .setPort(gatewayOnly.httpPort()).setURI("/graphql").addSubProtocol("graphql-transport-ws"))
             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         ws.textMessageHandler(text -> messages.add(new JsonObject(text)));
@@ -101,7 +103,7 @@ class GatewayScaleOutIT {
             + "country: \"KR\"}}) { orderId } }");
         String orderId = placed.getJsonObject("data").getJsonObject("placeOrder").getString("orderId");
 
-        List<String> statuses = new java.util.ArrayList<>();
+        List<String> statuses = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline && !statuses.contains("SHIPPED")) {
             JsonObject m = messages.poll(1, TimeUnit.SECONDS);

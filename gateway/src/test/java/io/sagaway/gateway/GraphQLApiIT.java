@@ -4,6 +4,8 @@ import io.sagaway.gateway.config.PlatformConfig;
 import io.sagaway.stack.StackResolver;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -14,9 +16,16 @@ import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,9 +88,9 @@ class GraphQLApiIT {
     }
 
     /** A graphql-transport-ws connection, initialised with the token; every message it receives goes to {@code messages}. */
-    private static io.vertx.core.http.WebSocket subscriptionSocket(String token, java.util.concurrent.BlockingQueue<JsonObject> messages)
+    private static WebSocket subscriptionSocket(String token, BlockingQueue<JsonObject> messages)
         throws Exception {
-        var ws = client.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("localhost").setPort(port)
+        var ws = client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("localhost").setPort(port)
                 .setURI("/graphql").addSubProtocol("graphql-transport-ws"))
             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         ws.textMessageHandler(text -> messages.add(new JsonObject(text)));
@@ -251,7 +260,7 @@ class GraphQLApiIT {
     @Test
     void aSubscriberSeesEachStatusOfItsOrdersOnceInVersionOrderOverGraphqlTransportWs() throws Exception {
         String alice = token("alice");
-        java.util.concurrent.BlockingQueue<JsonObject> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
         var ws = subscriptionSocket(alice, messages);
         ws.writeTextMessage(new JsonObject().put("id", "s1").put("type", "subscribe").put("payload", new JsonObject()
             .put("query", "subscription { orderStatusChanged(customerId: \"alice\") { orderId status version } }")).encode());
@@ -261,8 +270,8 @@ class GraphQLApiIT {
 
         String orderId = placeAndComplete(alice, "alice");
 
-        List<String> seen = new java.util.ArrayList<>();
-        List<Integer> versions = new java.util.ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        List<Integer> versions = new ArrayList<>();
         String forbidden = null;
         long deadline = System.currentTimeMillis() + 20_000;
         while (System.currentTimeMillis() < deadline && !seen.contains("SHIPPED")) {
@@ -336,7 +345,7 @@ class GraphQLApiIT {
         String saga = "subscription { sagaUpdated { id orderId status steps { name status attempts error } "
             + "timeline { at type step message } updatedAt } }";
 
-        java.util.concurrent.BlockingQueue<JsonObject> fastMessages = new java.util.concurrent.LinkedBlockingQueue<>();
+        BlockingQueue<JsonObject> fastMessages = new LinkedBlockingQueue<>();
         var fast = subscriptionSocket(admin, fastMessages);
         fast.writeTextMessage(new JsonObject().put("id", "fast").put("type", "subscribe")
             .put("payload", new JsonObject().put("query", saga)).encode());
@@ -353,7 +362,7 @@ class GraphQLApiIT {
         Thread.sleep(1500); // the fan-out consumer starts at the latest offset; from here on, nothing reads the slow socket
 
         int orders = 70; // 4 updates each: 280 per subscription, more than the 256 a stream may hold back
-        java.util.Set<String> placed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> placed = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < orders; i++) {
             JsonObject r = gql(alice, "mutation { placeOrder(input: {customerId: \"alice\", items: [{sku: \"" + sku + "\", quantity: 1, "
                 + "unitPrice: \"1.00\"}], shippingAddress: " + ADDRESS + "}) { orderId } }");
@@ -362,9 +371,9 @@ class GraphQLApiIT {
         }
 
         // The fast subscriber sees every saga through to COMPLETED, each saga's updates in order, while the slow one reads nothing.
-        Map<String, List<String>> statuses = new java.util.HashMap<>();
-        Map<String, java.time.Instant> lastUpdate = new java.util.HashMap<>();
-        java.util.Set<String> completed = new java.util.HashSet<>();
+        Map<String, List<String>> statuses = new HashMap<>();
+        Map<String, Instant> lastUpdate = new HashMap<>();
+        Set<String> completed = new HashSet<>();
         long deadline = System.currentTimeMillis() + 60_000;
         while (completed.size() < orders && System.currentTimeMillis() < deadline) {
             JsonObject m = fastMessages.poll(1, TimeUnit.SECONDS);
@@ -377,10 +386,10 @@ class GraphQLApiIT {
             if (!placed.contains(orderId)) {
                 continue;
             }
-            java.time.Instant at = java.time.Instant.parse(update.getString("updatedAt"));
-            assertThat(at).as("updates of one saga in order").isAfterOrEqualTo(lastUpdate.getOrDefault(orderId, java.time.Instant.EPOCH));
+            Instant at = Instant.parse(update.getString("updatedAt"));
+            assertThat(at).as("updates of one saga in order").isAfterOrEqualTo(lastUpdate.getOrDefault(orderId, Instant.EPOCH));
             lastUpdate.put(orderId, at);
-            statuses.computeIfAbsent(orderId, k -> new java.util.ArrayList<>()).add(update.getString("status"));
+            statuses.computeIfAbsent(orderId, k -> new ArrayList<>()).add(update.getString("status"));
             if ("COMPLETED".equals(update.getString("status"))) {
                 completed.add(orderId);
             }
@@ -389,7 +398,7 @@ class GraphQLApiIT {
         assertThat(statuses.values()).allSatisfy(seen -> assertThat(seen).startsWith("RUNNING").endsWith("COMPLETED"));
 
         // Once it reads again, the slow connection finds its streams ended with an error: it fell too far behind and was dropped.
-        java.util.Set<String> dropped = new java.util.HashSet<>();
+        Set<String> dropped = new HashSet<>();
         int slowUpdates = 0;
         deadline = System.currentTimeMillis() + 30_000;
         while (dropped.size() < slowSubscriptions && System.currentTimeMillis() < deadline) {
@@ -416,7 +425,7 @@ class GraphQLApiIT {
     @Test
     void operatorsFollowSagasRetryThemAndRedriveDeadLettersThroughGraphQL() throws Exception {
         String admin = token("admin");
-        java.util.concurrent.BlockingQueue<JsonObject> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
         var ws = subscriptionSocket(admin, messages);
         ws.writeTextMessage(new JsonObject().put("id", "sagas").put("type", "subscribe").put("payload", new JsonObject()
             .put("query", "subscription { sagaUpdated { id orderId status steps { name status } } }")).encode());

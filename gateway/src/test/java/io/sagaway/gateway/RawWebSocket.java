@@ -1,11 +1,13 @@
 package io.sagaway.gateway;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
@@ -65,7 +67,7 @@ final class RawWebSocket implements AutoCloseable {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        var frame = new java.io.ByteArrayOutputStream();
+        var frame = new ByteArrayOutputStream();
         frame.write(0x81);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
@@ -113,7 +115,7 @@ final class RawWebSocket implements AutoCloseable {
                     }
                 }
             }
-        } catch (java.net.SocketTimeoutException | EOFException e) {
+        } catch (SocketTimeoutException | EOFException e) {
             return null;
         }
     }

@@ -1,6 +1,7 @@
 package io.sagaway.gateway;
 
 import io.sagaway.gateway.config.PlatformConfig;
+import io.sagaway.infra.InfraClients;
 import io.sagaway.infra.ServiceEndpoints;
 import io.sagaway.messaging.Envelope;
 import io.sagaway.messaging.Topics;
@@ -11,6 +12,7 @@ import io.sagaway.order.domain.OrderCommand;
 import io.sagaway.order.domain.OrderItem;
 import io.sagaway.order.domain.OrderStatus;
 import io.sagaway.stack.StackResolver;
+import io.vertx.sqlclient.Tuple;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -91,10 +93,10 @@ class WritePathIT {
     }
 
     private static String lastEventOf(String orderId) throws Exception {
-        var pool = io.sagaway.infra.InfraClients.postgres(platform.vertx(), endpoints.postgresUri(), schema, 1);
+        var pool = InfraClients.postgres(platform.vertx(), endpoints.postgresUri(), schema, 1);
         try {
             var rows = pool.preparedQuery("SELECT event_type FROM events WHERE aggregate_id = $1 ORDER BY version DESC LIMIT 1")
-                .execute(io.vertx.sqlclient.Tuple.of(orderId)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .execute(Tuple.of(orderId)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             return rows.size() == 0 ? null : rows.iterator().next().getString(0);
         } finally {
             pool.close();

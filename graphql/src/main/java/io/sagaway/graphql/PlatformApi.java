@@ -1,5 +1,6 @@
 package io.sagaway.graphql;
 
+import io.sagaway.graphql.subscriptions.SubscriptionHub;
 import io.sagaway.order.command.OrderCommandClient;
 import io.sagaway.order.store.OrderRepository;
 import io.sagaway.readmodel.ProjectionWaiter;
@@ -18,5 +19,5 @@ import java.time.Duration;
  */
 public record PlatformApi(ReadModelQueries readModel, ProjectionWaiter projections, OrderRepository orders, SagaStore sagas,
                           Pool pool, OrderCommandClient commands, EventBus bus, Duration waitTimeout,
-                          io.sagaway.graphql.subscriptions.SubscriptionHub updates) {
+                          SubscriptionHub updates) {
 }

@@ -10,6 +10,8 @@ import io.sagaway.order.domain.OrderInputRules;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -73,7 +75,7 @@ final class Resolvers {
     }
 
     /** The batch function of {@link #SAGA_LOADER}. */
-    Future<java.util.Map<String, Object>> sagasForOrders(java.util.List<String> orderIds) {
+    Future<Map<String, Object>> sagasForOrders(List<String> orderIds) {
         return sagas.sagasForOrders(orderIds);
     }
 

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The contract's scalars: DateTime (ISO-8601 UTC), Decimal (exact, as a string) and JSON. */
 final class Scalars {
@@ -130,7 +131,7 @@ final class Scalars {
 
     static final List<GraphQLScalarType> ALL = List.of(DATE_TIME, DECIMAL, JSON);
 
-    private static Instant parse(String text, java.util.function.Function<String, RuntimeException> error) {
+    private static Instant parse(String text, Function<String, RuntimeException> error) {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
@@ -138,7 +139,7 @@ final class Scalars {
         }
     }
 
-    private static BigDecimal decimal(String text, java.util.function.Function<String, RuntimeException> error) {
+    private static BigDecimal decimal(String text, Function<String, RuntimeException> error) {
         try {
             return new BigDecimal(text.trim());
         } catch (NumberFormatException e) {

@@ -3,6 +3,7 @@ package io.sagaway.graphql;
 import io.sagaway.messaging.JsonCodec;
 import io.sagaway.order.domain.OrderView;
 import io.sagaway.readmodel.OrderDocuments;
+import io.sagaway.readmodel.SagaProjector;
 import io.sagaway.saga.SagaOrchestrator;
 import io.sagaway.saga.domain.SagaState;
 import io.sagaway.saga.domain.TimelineEntry;
@@ -54,7 +55,7 @@ final class Views {
     /** A saga as the orchestrator stores it (after an operator's retry). */
     static Map<String, Object> saga(SagaState state, List<TimelineEntry> timeline) {
         JsonObject json = SagaOrchestrator.sagaJson(state, timeline);
-        return saga(io.sagaway.readmodel.SagaProjector.toDocument(json, state.updatedAt(), Instant.now())
+        return saga(SagaProjector.toDocument(json, state.updatedAt(), Instant.now())
             .put("timeline", json.getJsonArray("timeline")));
     }
 }

@@ -5,6 +5,7 @@ import graphql.execution.preparsed.PreparsedDocumentEntry;
 import graphql.parser.Parser;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -27,7 +28,7 @@ class DocumentCacheTest {
         DocumentCache cache = new DocumentCache(10);
         PreparsedDocumentEntry first = get(cache, "query Q($id: ID!) { order(id: $id) { id } }");
         PreparsedDocumentEntry again = cache.getDocumentAsync(ExecutionInput.newExecutionInput("query Q($id: ID!) { order(id: $id) { id } }")
-            .variables(java.util.Map.of("id", "other")).build(), parse).get();
+            .variables(Map.of("id", "other")).build(), parse).get();
         assertThat(again).isSameAs(first);
         assertThat(parses.get()).isEqualTo(1);
     }

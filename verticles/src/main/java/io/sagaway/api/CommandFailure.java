@@ -1,5 +1,6 @@
 package io.sagaway.api;
 
+
 /**
  * A refused or failed command, as a value: the contract's code, a message safe to show a client,
  * and the offending input field where there is one.

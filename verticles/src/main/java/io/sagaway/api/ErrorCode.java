@@ -1,5 +1,6 @@
 package io.sagaway.api;
 
+
 /**
  * The error codes of the public contract ({@code extensions.code} in GraphQL). Each has a fixed
  * number for event-bus replies ({@code ReplyException.failureCode()}).

@@ -1,5 +1,6 @@
 package io.sagaway.messaging;
 
+
 /** Every event-bus address, in one place. All are request/reply. */
 public final class Addresses {
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /** Runs asynchronous tasks with at most a given number in flight; results come back in the tasks' order. */
@@ -26,7 +27,7 @@ final class Bounded {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
         Promise<List<T>> all = Promise.promise();
-        java.util.concurrent.atomic.AtomicReference<Throwable> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
         Runnable[] startNext = new Runnable[1];
         startNext[0] = () -> {
             int index = next.getAndIncrement();

@@ -13,6 +13,7 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
 
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -58,7 +59,7 @@ public final class DeadLetterVerticle extends VerticleBase {
         }
         return Future.all(deadLetters.list(first, skip), deadLetters.count()).map(all -> {
             JsonArray items = new JsonArray();
-            all.<java.util.List<DeadLetters.DeadLetter>>resultAt(0).forEach(d -> items.add(toJson(d)));
+            all.<List<DeadLetters.DeadLetter>>resultAt(0).forEach(d -> items.add(toJson(d)));
             return new JsonObject().put("items", items).put("totalCount", all.<Long>resultAt(1));
         });
     }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * The one envelope of every Kafka message (see docs/messaging.md). The record key is always
@@ -56,7 +57,7 @@ public record Envelope(
         try {
             JsonObject json = new JsonObject(text);
             // Message ids are UUIDs: consumers record them as such, so anything else is unreadable here.
-            java.util.UUID.fromString(json.getString("messageId"));
+            UUID.fromString(json.getString("messageId"));
             return new Envelope(
                 json.getString("messageId"),
                 json.getString("type"),

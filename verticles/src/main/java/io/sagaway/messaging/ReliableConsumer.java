@@ -15,9 +15,14 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A Kafka consumer that processes the records of one key (one order) one after another, in
@@ -79,7 +84,7 @@ public final class ReliableConsumer {
     private final IdempotencyGuard guard;
     private final DeadLetters deadLetters;
     private final Handler handler;
-    private final java.util.function.Predicate<Delivery> relevant;
+    private final Predicate<Delivery> relevant;
     private KafkaConsumer<String, String> consumer;
     private volatile boolean stopped;
     private final Promise<Void> loopEnded = Promise.promise();
@@ -92,7 +97,7 @@ public final class ReliableConsumer {
      * record is not run a second time after its key's later records. Touched only on the
      * consumer's context.
      */
-    private final Map<TopicPartition, java.util.Set<Long>> settledAhead = new java.util.HashMap<>();
+    private final Map<TopicPartition, Set<Long>> settledAhead = new HashMap<>();
 
     public ReliableConsumer(Vertx vertx, Settings settings, IdempotencyGuard guard, DeadLetters deadLetters, Handler handler) {
         this(vertx, settings, guard, deadLetters, handler, delivery -> true);
@@ -104,7 +109,7 @@ public final class ReliableConsumer {
      *                 needs only some of its message types)
      */
     public ReliableConsumer(Vertx vertx, Settings settings, IdempotencyGuard guard, DeadLetters deadLetters, Handler handler,
-                            java.util.function.Predicate<Delivery> relevant) {
+                            Predicate<Delivery> relevant) {
         this.vertx = vertx;
         this.settings = settings;
         this.guard = guard;
@@ -122,7 +127,7 @@ public final class ReliableConsumer {
             uncommitted.remove(tp);
             settledAhead.remove(tp);
         }));
-        return consumer.subscribe(new java.util.HashSet<>(settings.topics())).onSuccess(v -> poll());
+        return consumer.subscribe(new HashSet<>(settings.topics())).onSuccess(v -> poll());
     }
 
     public Future<Void> stop() {
@@ -212,7 +217,7 @@ public final class ReliableConsumer {
      */
     private Future<List<Progress>> inKeyOrder(Map<TopicPartition, List<KafkaConsumerRecord<String, String>>> byPartition) {
         Map<TopicPartition, List<Long>> settled = new LinkedHashMap<>();
-        List<java.util.function.Supplier<Future<Long>>> chains = new ArrayList<>();
+        List<Supplier<Future<Long>>> chains = new ArrayList<>();
         List<TopicPartition> chainPartition = new ArrayList<>();
         byPartition.forEach((tp, list) -> {
             Map<String, List<KafkaConsumerRecord<String, String>>> byKey = new LinkedHashMap<>();
@@ -237,7 +242,7 @@ public final class ReliableConsumer {
                 }
                 long lastDone = failedAt == null ? list.get(list.size() - 1).offset() : failedAt - 1;
                 progress.add(new Progress(tp, lastDone, failedAt));
-                java.util.Set<Long> ahead = settledAhead.computeIfAbsent(tp, k -> new java.util.HashSet<>());
+                Set<Long> ahead = settledAhead.computeIfAbsent(tp, k -> new HashSet<>());
                 ahead.removeIf(offset -> offset <= lastDone);
                 if (failedAt != null) {
                     long rewindTo = failedAt;
@@ -276,7 +281,7 @@ public final class ReliableConsumer {
     /** One record, start to end; never throws (a throw would skip the rest of the batch's bookkeeping). */
     private Future<Void> one(KafkaConsumerRecord<String, String> record) {
         if (!settledAhead.isEmpty()) {
-            java.util.Set<Long> ahead = settledAhead.get(new TopicPartition(record.topic(), record.partition()));
+            Set<Long> ahead = settledAhead.get(new TopicPartition(record.topic(), record.partition()));
             if (ahead != null && ahead.remove(record.offset())) {
                 return Future.succeededFuture();
             }

@@ -9,6 +9,7 @@ import io.vertx.kafka.admin.NewTopic;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** Creates the platform's topics (and their dead-letter topics) when missing, with the configured partition count. */
 public final class TopicSetup {
@@ -27,7 +28,7 @@ public final class TopicSetup {
     private static Future<Void> create(KafkaAdminClient admin, Set<String> existing, Collection<String> topics, int partitions,
                                        short replicationFactor) {
         List<NewTopic> missing = topics.stream()
-            .flatMap(t -> java.util.stream.Stream.of(t, t + Topics.DEAD_LETTER_SUFFIX))
+            .flatMap(t -> Stream.of(t, t + Topics.DEAD_LETTER_SUFFIX))
             .filter(t -> !existing.contains(t))
             .map(t -> new NewTopic(t, partitions, replicationFactor))
             .toList();

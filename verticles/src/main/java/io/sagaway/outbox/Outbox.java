@@ -3,9 +3,13 @@ package io.sagaway.outbox;
 import io.sagaway.messaging.Envelope;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -63,11 +67,11 @@ public final class Outbox {
      * Bounded, so a backlog of old rows (a long outage, a retention change) is worked off in small
      * transactions instead of one large delete that stalls the relay and floods the disk.
      */
-    public static Future<Integer> deletePublished(io.vertx.sqlclient.SqlClient client, java.time.Instant before, int batch) {
+    public static Future<Integer> deletePublished(SqlClient client, Instant before, int batch) {
         return client.preparedQuery("""
                 DELETE FROM outbox WHERE id IN (
                     SELECT id FROM outbox WHERE published_at < $1 ORDER BY published_at LIMIT $2)""")
-            .execute(io.vertx.sqlclient.Tuple.of(before.atOffset(java.time.ZoneOffset.UTC), batch))
-            .map(io.vertx.sqlclient.SqlResult::rowCount);
+            .execute(Tuple.of(before.atOffset(ZoneOffset.UTC), batch))
+            .map(SqlResult::rowCount);
     }
 }

@@ -14,7 +14,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -128,7 +130,7 @@ public final class OutboxRelay {
             .execute(Tuple.of(shards.stream().map(Integer::shortValue).toArray(Short[]::new), perShard))
             .map(rows -> {
                 List<PendingRow> pending = new ArrayList<>(rows.size());
-                java.util.Map<Short, Integer> perShardRead = new java.util.HashMap<>();
+                Map<Short, Integer> perShardRead = new HashMap<>();
                 for (Row row : rows) {
                     pending.add(new PendingRow(row.getUUID("id"), row.getString("aggregateid"), row.getString("topic"),
                         row.getString("payload"), row.getJsonObject("headers")));

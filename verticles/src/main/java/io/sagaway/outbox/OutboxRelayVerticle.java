@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -133,11 +134,11 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
     /** Deletes rows past their retention, a bounded batch at a time, at most {@link #CLEANUP_BATCHES} batches a run. */
     private void deletePublished() {
-        deleteBatches(java.time.Instant.now().minus(settings.retention()), 0)
+        deleteBatches(Instant.now().minus(settings.retention()), 0)
             .onFailure(e -> LOG.warn("could not delete published outbox rows: {}", e.toString()));
     }
 
-    private Future<Void> deleteBatches(java.time.Instant before, int done) {
+    private Future<Void> deleteBatches(Instant before, int done) {
         if (stopped || done >= CLEANUP_BATCHES) {
             return Future.succeededFuture();
         }

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ public final class ProjectionConsumer {
         config.put("fetch.min.bytes", Integer.toString(BATCH_MIN_BYTES));
         config.put("fetch.max.wait.ms", Integer.toString(BATCH_WAIT_MS));
         consumer = KafkaConsumer.create(vertx, config);
-        return consumer.subscribe(new java.util.HashSet<>(topics)).onSuccess(v -> poll());
+        return consumer.subscribe(new HashSet<>(topics)).onSuccess(v -> poll());
     }
 
     public Future<Void> stop() {

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The read model's indices: each kind is read through an alias ({@code orders}, {@code sagas})
@@ -49,7 +50,7 @@ public final class ReadModelIndices {
     public ReadModelIndices(ElasticsearchAsyncClient es, Context context, String prefix) {
         this.es = es;
         this.context = context;
-        this.prefix = prefix == null ? "" : prefix.toLowerCase(java.util.Locale.ROOT);
+        this.prefix = prefix == null ? "" : prefix.toLowerCase(Locale.ROOT);
     }
 
     public String alias(Kind kind) {

@@ -12,6 +12,7 @@ import co.elastic.clients.json.JsonData;
 import io.sagaway.api.CommandFailure;
 import io.sagaway.api.ErrorCode;
 import io.sagaway.infra.InfraClients;
+import io.sagaway.saga.SagaOrchestrator;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -20,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,13 +99,13 @@ public final class ReadModelQueries {
 
     /** The saga of an order; its id derives from the order's, so this is a realtime get, not a search. */
     public Future<Optional<JsonObject>> sagaForOrder(String orderId) {
-        return saga(io.sagaway.saga.SagaOrchestrator.sagaIdOf(orderId));
+        return saga(SagaOrchestrator.sagaIdOf(orderId));
     }
 
     /** The sagas of several orders in one request (for batching), by order id; orders without a saga are left out. */
     public Future<Map<String, JsonObject>> sagasForOrders(List<String> orderIds) {
         Map<String, String> orderBySaga = new LinkedHashMap<>();
-        orderIds.forEach(o -> orderBySaga.put(io.sagaway.saga.SagaOrchestrator.sagaIdOf(o), o));
+        orderIds.forEach(o -> orderBySaga.put(SagaOrchestrator.sagaIdOf(o), o));
         return Bulk.get(es, context, indices.alias(ReadModelIndices.Kind.SAGAS), new ArrayList<>(orderBySaga.keySet()))
             .map(found -> {
                 Map<String, JsonObject> byOrder = new LinkedHashMap<>();
@@ -134,10 +136,10 @@ public final class ReadModelQueries {
             filters.add(Query.of(b -> b.range(r -> r.untyped(u -> {
                 u.field("totalMinor");
                 if (q.minTotal() != null) {
-                    u.gte(JsonData.of(OrderDocuments.minor(q.minTotal().setScale(2, java.math.RoundingMode.CEILING))));
+                    u.gte(JsonData.of(OrderDocuments.minor(q.minTotal().setScale(2, RoundingMode.CEILING))));
                 }
                 if (q.maxTotal() != null) {
-                    u.lte(JsonData.of(OrderDocuments.minor(q.maxTotal().setScale(2, java.math.RoundingMode.FLOOR))));
+                    u.lte(JsonData.of(OrderDocuments.minor(q.maxTotal().setScale(2, RoundingMode.FLOOR))));
                 }
                 return u;
             }))));

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Rebuilds the read model without downtime. For each kind: create the next index version;
@@ -108,7 +109,7 @@ public final class ReadModelRebuild {
     }
 
     /** Runs {@code batch} from {@code at}, then from where it got, until it reaches the end; one event-loop turn per batch. */
-    private <C> void repeat(java.util.function.Function<Progress<C>, Future<Progress<C>>> batch, Progress<C> at, Promise<Void> finished) {
+    private <C> void repeat(Function<Progress<C>, Future<Progress<C>>> batch, Progress<C> at, Promise<Void> finished) {
         batch.apply(at).onComplete(next -> {
             if (next.failed()) {
                 finished.fail(next.cause());

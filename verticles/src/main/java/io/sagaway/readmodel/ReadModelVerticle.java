@@ -13,11 +13,13 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Serves {@link Addresses#READ_MODEL_COMMANDS}: {@code Rebuild} starts a zero-downtime rebuild
@@ -80,8 +82,8 @@ public final class ReadModelVerticle extends VerticleBase {
         List<String> aliases = List.of(indices.alias(ReadModelIndices.Kind.ORDERS), indices.alias(ReadModelIndices.Kind.SAGAS));
         return Future.all(aliases.stream().map(alias -> pool.preparedQuery(
                     "SELECT id FROM read_model_rebuilds WHERE alias = $1 ORDER BY started_at DESC LIMIT 1")
-                .execute(io.vertx.sqlclient.Tuple.of(alias))
-                .compose(rows -> rows.size() == 0 ? Future.succeededFuture(java.util.Optional.<JsonObject>empty())
+                .execute(Tuple.of(alias))
+                .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<JsonObject>empty())
                     : RebuildStore.get(pool, rows.iterator().next().getUUID(0)))).toList())
             .map(all -> {
                 JsonArray parts = new JsonArray();
@@ -90,7 +92,7 @@ public final class ReadModelVerticle extends VerticleBase {
                 double rate = 0;
                 boolean anyRunning = false;
                 for (int i = 0; i < all.size(); i++) {
-                    java.util.Optional<JsonObject> part = all.resultAt(i);
+                    Optional<JsonObject> part = all.resultAt(i);
                     if (part.isPresent()) {
                         parts.add(part.get());
                         done += part.get().getLong("done");

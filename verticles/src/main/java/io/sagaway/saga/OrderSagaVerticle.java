@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +88,7 @@ public final class OrderSagaVerticle extends VerticleBase {
                         // Do not spin on a saga whose timers keep failing: look again in a while.
                         LOG.warn("timers of saga {} could not fire ({}); retrying in {} s", id, e.toString(), FAILED_TIMER_RETRY.toSeconds());
                         return pool.preparedQuery("UPDATE sagas SET next_wakeup_at = now() + make_interval(secs => $2) WHERE saga_id = $1")
-                            .execute(io.vertx.sqlclient.Tuple.of(id, (double) FAILED_TIMER_RETRY.toSeconds())).<Void>mapEmpty()
+                            .execute(Tuple.of(id, (double) FAILED_TIMER_RETRY.toSeconds())).<Void>mapEmpty()
                             .otherwiseEmpty();
                     }));
                 }

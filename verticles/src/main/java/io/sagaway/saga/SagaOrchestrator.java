@@ -11,6 +11,7 @@ import io.sagaway.messaging.ReliableConsumer;
 import io.sagaway.messaging.TopicNames;
 import io.sagaway.order.domain.Decision;
 import io.sagaway.order.domain.Order;
+import io.sagaway.order.domain.OrderCommand;
 import io.sagaway.order.domain.OrderEvent;
 import io.sagaway.order.domain.OrderView;
 import io.sagaway.order.store.OrderRepository;
@@ -34,6 +35,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -68,7 +70,7 @@ public final class SagaOrchestrator {
         return !topics.orderEvents().equals(delivery.topic()) || STARTS_OR_CANCELS.contains(delivery.envelope().type());
     }
 
-    private static final java.util.Set<String> STARTS_OR_CANCELS = java.util.Set.of("OrderPlaced", "CancellationRequested");
+    private static final Set<String> STARTS_OR_CANCELS = Set.of("OrderPlaced", "CancellationRequested");
 
     /** Handles one message from {@code order.events} or a participant's reply topic. */
     public Future<Void> onMessage(ReliableConsumer.Delivery delivery) {
@@ -183,7 +185,7 @@ public final class SagaOrchestrator {
         Instant at = now();
         MessageMetadata metadata = new MessageMetadata(saga.orderId(), causationId);
         List<OutboxMessage> messages = new ArrayList<>();
-        List<io.sagaway.order.domain.OrderCommand> orderCommands = new ArrayList<>();
+        List<OrderCommand> orderCommands = new ArrayList<>();
         for (SagaEffect effect : transition.effects) {
             switch (effect) {
                 case SagaEffect.SendStepRequest r -> messages.add(new OutboxMessage(StepMessages.requestTopic(topics, r.step()),
@@ -205,7 +207,7 @@ public final class SagaOrchestrator {
             });
     }
 
-    private Future<Void> moveOrder(SqlConnection tx, Order order, List<io.sagaway.order.domain.OrderCommand> commands,
+    private Future<Void> moveOrder(SqlConnection tx, Order order, List<OrderCommand> commands,
                                    MessageMetadata metadata) {
         Future<Void> chain = Future.succeededFuture();
         for (var command : commands) {

@@ -5,6 +5,7 @@ import io.sagaway.saga.domain.SagaState;
 import io.sagaway.saga.domain.TimelineEntry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -121,7 +122,7 @@ public final class SagaStore {
     }
 
     /** The state of a row read with {@link #COLUMNS}. */
-    public static SagaState state(io.vertx.sqlclient.Row row) {
+    public static SagaState state(Row row) {
         return JsonCodec.decode(row.getString("state"), SagaState.class);
     }
 

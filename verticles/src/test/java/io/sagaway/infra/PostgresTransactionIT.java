@@ -2,10 +2,12 @@ package io.sagaway.infra;
 
 import io.sagaway.testing.Await;
 import io.sagaway.testing.TestServices;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +57,7 @@ class PostgresTransactionIT {
         assertThat(count("b")).isEqualTo(1);
     }
 
-    private static io.vertx.core.Future<?> insert(io.vertx.sqlclient.SqlConnection conn, String id, String note) {
+    private static Future<?> insert(SqlConnection conn, String id, String note) {
         return conn.preparedQuery("INSERT INTO " + schema + ".items (id, note) VALUES ($1, $2)").execute(Tuple.of(id, note));
     }
 

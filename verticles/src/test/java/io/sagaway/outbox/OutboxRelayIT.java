@@ -2,6 +2,7 @@ package io.sagaway.outbox;
 
 import io.sagaway.eventstore.EventStore;
 import io.sagaway.eventstore.MessageMetadata;
+import io.sagaway.infra.InfraClients;
 import io.sagaway.messaging.Envelope;
 import io.sagaway.testing.Await;
 import io.sagaway.testing.TestSchema;
@@ -12,6 +13,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,9 +118,9 @@ class OutboxRelayIT {
     @Test
     void aBatchTellsWhetherAShardMayHoldMoreSoADrainGoesOnExactlyWhileRowsRemain() {
         appendInterleaved(1, 5); // one key: every row in one shard
-        var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(new HashMap<String, Object>(
-            io.sagaway.infra.InfraClients.kafkaProducerConfig(TestServices.endpoints().kafkaBootstrapServers())),
-            new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer());
+        var producer = new KafkaProducer<String, String>(new HashMap<String, Object>(
+            InfraClients.kafkaProducerConfig(TestServices.endpoints().kafkaBootstrapServers())),
+            new StringSerializer(), new StringSerializer());
         try {
             // 32 rows a batch over 16 shards: at most 2 rows of a shard per batch.
             OutboxRelay relay = new OutboxRelay(vertx, schema.pool(), producer, 32, OutboxRelayVerticle.lockNamespace(schema.name()),
@@ -155,7 +158,7 @@ class OutboxRelayIT {
             + "(SELECT id FROM outbox ORDER BY position LIMIT 6)").execute());
         Await.result(schema.pool().query("UPDATE outbox SET published_at = now() WHERE id IN "
             + "(SELECT id FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT 2)").execute());
-        java.time.Instant retentionEnd = java.time.Instant.now().minus(Duration.ofHours(1));
+        Instant retentionEnd = Instant.now().minus(Duration.ofHours(1));
 
         assertThat(Await.result(Outbox.deletePublished(schema.pool(), retentionEnd, 4))).isEqualTo(4);
         assertThat(Await.result(Outbox.deletePublished(schema.pool(), retentionEnd, 4))).isEqualTo(2);

@@ -1,5 +1,7 @@
 package io.sagaway.readmodel;
 
+import io.sagaway.api.CommandFailure;
+import io.sagaway.api.ErrorCode;
 import io.sagaway.eventstore.EventStore;
 import io.sagaway.infra.InfraClients;
 import io.sagaway.messaging.Envelope;
@@ -16,6 +18,7 @@ import io.sagaway.testing.TestServices;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -205,9 +208,9 @@ class ReadModelIT {
 
     private static JsonObject sagaPayload(String sagaId, String status, int version) {
         return new JsonObject().put("sagaId", sagaId).put("orderId", "o-" + sagaId).put("status", status).put("version", version)
-            .put("order", new JsonObject().put("customerId", "alice")).put("steps", new io.vertx.core.json.JsonArray())
+            .put("order", new JsonObject().put("customerId", "alice")).put("steps", new JsonArray())
             .put("startedAt", T0.toString()).put("updatedAt", T0.plusSeconds(version).toString())
-            .put("timeline", new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "STARTED")));
+            .put("timeline", new JsonArray().add(new JsonObject().put("type", "STARTED")));
     }
 
     private static Envelope sagaEvent(JsonObject payload) {
@@ -305,7 +308,7 @@ class ReadModelIT {
     @Test
     void aCursorThatIsNotOneIsBadInput() {
         var failure = Await.failure(queries.orders(new OrderQuery(null, null, null, null, null, null, null, OrderSort.CREATED_DESC, 10, "%%%")));
-        assertThat(((io.sagaway.api.CommandFailure) failure).code()).isEqualTo(io.sagaway.api.ErrorCode.BAD_USER_INPUT);
+        assertThat(((CommandFailure) failure).code()).isEqualTo(ErrorCode.BAD_USER_INPUT);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.sagaway.readmodel;
 
+import io.sagaway.api.CommandFailure;
+import io.sagaway.api.ErrorCode;
 import io.sagaway.infra.InfraClients;
 import io.sagaway.messaging.Addresses;
 import io.sagaway.order.domain.OrderItem;
@@ -18,6 +20,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -84,7 +87,7 @@ class ReadModelRebuildIT {
         assertThat(shipped.getString("status")).isEqualTo("SHIPPED");
 
         Throwable never = Await.failure(waiter.awaitOrder(orderId, finalVersion + 5, Duration.ofMillis(600)));
-        assertThat(((io.sagaway.api.CommandFailure) never).code()).isEqualTo(io.sagaway.api.ErrorCode.UNAVAILABLE);
+        assertThat(((CommandFailure) never).code()).isEqualTo(ErrorCode.UNAVAILABLE);
     }
 
     @Test
@@ -98,7 +101,7 @@ class ReadModelRebuildIT {
 
         AtomicBoolean querying = new AtomicBoolean(true);
         AtomicInteger answered = new AtomicInteger();
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
             while (querying.get()) {
                 try {

@@ -12,15 +12,17 @@ import io.sagaway.saga.domain.SagaStepName;
 import io.sagaway.saga.domain.StepStatus;
 import io.sagaway.saga.domain.TimelineEntry;
 import io.sagaway.testing.Await;
-import io.sagaway.testing.SagaFixture;
 import io.sagaway.testing.SagaFixture.Part;
+import io.sagaway.testing.SagaFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Field;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -175,9 +177,9 @@ class OrderSagaIT {
 
     private static boolean platformHas(Part part) {
         try {
-            java.lang.reflect.Field f = SagaFixture.class.getDeclaredField("deployments");
+            Field f = SagaFixture.class.getDeclaredField("deployments");
             f.setAccessible(true);
-            return ((java.util.Map<?, ?>) f.get(platform)).containsKey(part);
+            return ((Map<?, ?>) f.get(platform)).containsKey(part);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

@@ -3,6 +3,9 @@ package io.sagaway.saga;
 import io.sagaway.infra.InfraClients;
 import io.sagaway.messaging.Addresses;
 import io.sagaway.messaging.Envelope;
+import io.sagaway.order.command.CommandResult;
+import io.sagaway.order.domain.Address;
+import io.sagaway.order.domain.OrderCommand;
 import io.sagaway.order.domain.OrderItem;
 import io.sagaway.saga.domain.SagaEventType;
 import io.sagaway.saga.domain.SagaPolicy;
@@ -11,12 +14,13 @@ import io.sagaway.saga.domain.SagaStatus;
 import io.sagaway.saga.domain.SagaStepName;
 import io.sagaway.saga.domain.StepStatus;
 import io.sagaway.testing.Await;
-import io.sagaway.testing.SagaFixture;
 import io.sagaway.testing.SagaFixture.Part;
+import io.sagaway.testing.SagaFixture;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Tuple;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -80,7 +85,7 @@ class SagaResilienceIT {
         String alice = customer("10000.00");
         String sku = sku(10);
         String shipped = platform.placeOrder(alice, SagaFixture.SEOUL, new OrderItem(sku, 2, new BigDecimal("100")));
-        String failed = platform.placeOrder(alice, new io.sagaway.order.domain.Address("x", "y", "z", "ZZ"),
+        String failed = platform.placeOrder(alice, new Address("x", "y", "z", "ZZ"),
             new OrderItem(sku, 1, new BigDecimal("100")));
         platform.awaitFinished(shipped);
         platform.awaitFinished(failed);
@@ -172,8 +177,8 @@ class SagaResilienceIT {
         String erin = customer("1000000.00");
         String sku = sku(100);
 
-        List<Future<io.sagaway.order.command.CommandResult>> placing = IntStream.range(0, 500)
-            .mapToObj(i -> platform.orders().placeOrder(new io.sagaway.order.domain.OrderCommand.PlaceOrder(null, erin,
+        List<Future<CommandResult>> placing = IntStream.range(0, 500)
+            .mapToObj(i -> platform.orders().placeOrder(new OrderCommand.PlaceOrder(null, erin,
                 List.of(new OrderItem(sku, 1, new BigDecimal("7.50"))), SagaFixture.SEOUL, "KRW"), null, "load"))
             .toList();
         Await.result(Future.all(placing), Duration.ofSeconds(120));
@@ -188,7 +193,7 @@ class SagaResilienceIT {
         assertThat(platform.balance(erin)).isEqualByComparingTo("999250.00");
         BigDecimal debited = Await.result(platform.schema().pool().preparedQuery(
                 "SELECT coalesce(sum(amount), 0) FROM payments WHERE customer_id = $1 AND status = 'DEBITED'")
-            .execute(io.vertx.sqlclient.Tuple.of(erin))).iterator().next().getBigDecimal(0);
+            .execute(Tuple.of(erin))).iterator().next().getBigDecimal(0);
         assertThat(platform.balance(erin).add(debited)).isEqualByComparingTo("1000000.00");
     }
 
@@ -198,9 +203,9 @@ class SagaResilienceIT {
         String poisonKey = "poison-" + UUID.randomUUID();
         platform.publish(platform.topics().paymentReplies(), poisonKey, "this is not JSON");
         platform.publish(platform.topics().inventoryReplies(), poisonKey, new Envelope(UUID.randomUUID().toString(), "Bogus",
-            "Saga", poisonKey, 1, poisonKey, poisonKey, java.time.Instant.now(), new JsonObject()).toJson().encode());
+            "Saga", poisonKey, 1, poisonKey, poisonKey, Instant.now(), new JsonObject()).toJson().encode());
         platform.publish(platform.topics().paymentReplies(), poisonKey, new Envelope(UUID.randomUUID().toString(), "PaymentDebited",
-            "Saga", poisonKey, 1, poisonKey, poisonKey, java.time.Instant.now(), new JsonObject().put("paymentId", "p")).toJson().encode());
+            "Saga", poisonKey, 1, poisonKey, poisonKey, Instant.now(), new JsonObject().put("paymentId", "p")).toJson().encode());
 
         String orderId = platform.placeOrder(frank, SagaFixture.SEOUL, new OrderItem(sku(3), 1, new BigDecimal("10")));
         assertThat(platform.awaitFinished(orderId).status()).isEqualTo(SagaStatus.COMPLETED);

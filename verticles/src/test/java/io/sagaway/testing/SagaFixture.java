@@ -18,27 +18,47 @@ import io.sagaway.participant.ParticipantVerticle;
 import io.sagaway.participant.inventory.InventoryParticipant;
 import io.sagaway.participant.payment.PaymentParticipant;
 import io.sagaway.participant.shipping.ShippingParticipant;
+import io.sagaway.readmodel.ProjectorVerticle;
+import io.sagaway.readmodel.ReadModelVerticle;
 import io.sagaway.saga.OrderSagaVerticle;
 import io.sagaway.saga.SagaStore;
 import io.sagaway.saga.domain.SagaPolicy;
 import io.sagaway.saga.domain.SagaState;
-import io.vertx.core.Future;
 import io.vertx.core.Deployable;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The whole write side and saga, deployed as the platform deploys them, against the real
@@ -50,7 +70,7 @@ public final class SagaFixture implements AutoCloseable {
     public enum Part { ORDER_COMMANDS, RELAY, SAGA, PAYMENT, INVENTORY, SHIPPING, DEAD_LETTERS, PROJECTOR, READ_MODEL }
 
     /** The write side and the saga: what most tests need. */
-    public static final java.util.Set<Part> WRITE_SIDE = java.util.EnumSet.range(Part.ORDER_COMMANDS, Part.DEAD_LETTERS);
+    public static final Set<Part> WRITE_SIDE = EnumSet.range(Part.ORDER_COMMANDS, Part.DEAD_LETTERS);
 
     public static final Address SEOUL = new Address("1 Sejong-daero", "Seoul", "04524", "KR");
 
@@ -78,7 +98,7 @@ public final class SagaFixture implements AutoCloseable {
     }
 
     /** Deploys {@code parts}; the read side writes to {@code elasticsearchUrl} (null: the shared one). */
-    public static SagaFixture start(SagaPolicy policy, java.util.Set<Part> parts, String elasticsearchUrl) {
+    public static SagaFixture start(SagaPolicy policy, Set<Part> parts, String elasticsearchUrl) {
         SagaFixture fixture = new SagaFixture(policy);
         if (elasticsearchUrl != null) {
             fixture.elasticsearchUrl = elasticsearchUrl;
@@ -123,18 +143,18 @@ public final class SagaFixture implements AutoCloseable {
             case INVENTORY -> new ParticipantVerticle(new InventoryParticipant(topics), participant);
             case SHIPPING -> new ParticipantVerticle(new ShippingParticipant(topics, ShippingParticipant.DEFAULT_COUNTRIES), participant);
             case DEAD_LETTERS -> new DeadLetterVerticle(new DeadLetterVerticle.Settings(pg, name, endpoints.kafkaBootstrapServers()));
-            case PROJECTOR -> new io.sagaway.readmodel.ProjectorVerticle(new io.sagaway.readmodel.ProjectorVerticle.Settings(topics,
+            case PROJECTOR -> new ProjectorVerticle(new ProjectorVerticle.Settings(topics,
                 indexPrefix(), pg, name, elasticsearchUrl, endpoints.kafkaBootstrapServers()));
-            case READ_MODEL -> new io.sagaway.readmodel.ReadModelVerticle(new io.sagaway.readmodel.ReadModelVerticle.Settings(
+            case READ_MODEL -> new ReadModelVerticle(new ReadModelVerticle.Settings(
                 indexPrefix(), pg, name, elasticsearchUrl, topics.orderEvents(), Duration.ofSeconds(1)));
         };
     }
 
     private void deleteIndices() {
         try {
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(elasticsearchUrl + "/" + indexPrefix() + "*"))
-                .DELETE().build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            HttpClient http = HttpClient.newHttpClient();
+            http.send(HttpRequest.newBuilder(URI.create(elasticsearchUrl + "/" + indexPrefix() + "*"))
+                .DELETE().build(), HttpResponse.BodyHandlers.discarding());
         } catch (Exception e) {
             // Elasticsearch may be gone already (an outage test); the indices are the test's own.
         }
@@ -206,14 +226,14 @@ public final class SagaFixture implements AutoCloseable {
 
     /** A customer of the test's own with {@code balance} on their account. */
     public String newCustomer(String balance) {
-        String id = "c-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String id = "c-" + UUID.randomUUID().toString().substring(0, 8);
         credit(id, balance);
         return id;
     }
 
     /** A SKU of the test's own with {@code available} units. */
     public String newSku(int available) {
-        String sku = "SKU-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String sku = "SKU-" + UUID.randomUUID().toString().substring(0, 8);
         setStock(sku, available);
         return sku;
     }
@@ -238,18 +258,18 @@ public final class SagaFixture implements AutoCloseable {
     }
 
     /** Every record on this fixture's topics whose key is one of {@code keys}, from the beginning. */
-    public List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> recordsOf(java.util.Set<String> keys) {
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(Map.of(
+    public List<ConsumerRecord<String, String>> recordsOf(Set<String> keys) {
+        try (var consumer = new KafkaConsumer<String, String>(Map.of(
                 "bootstrap.servers", endpoints.kafkaBootstrapServers(), "enable.auto.commit", "false"),
-            new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.StringDeserializer())) {
-            List<org.apache.kafka.common.TopicPartition> partitions = new java.util.ArrayList<>();
+            new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : topics.all()) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> found = new java.util.ArrayList<>();
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, String>> found = new ArrayList<>();
             Instant deadline = Instant.now().plusSeconds(30);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && Instant.now().isBefore(deadline)) {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> {
@@ -263,12 +283,12 @@ public final class SagaFixture implements AutoCloseable {
     }
 
     /** Publishes each record again, as a broker redelivery or a producer retry would. */
-    public void redeliver(List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> records) {
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+    public void redeliver(List<ConsumerRecord<String, String>> records) {
+        try (var producer = new KafkaProducer<String, String>(Map.of(
                 "bootstrap.servers", endpoints.kafkaBootstrapServers()),
-            new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            new StringSerializer(), new StringSerializer())) {
             for (var r : records) {
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(r.topic(), null, r.key(), r.value(), r.headers()));
+                producer.send(new ProducerRecord<>(r.topic(), null, r.key(), r.value(), r.headers()));
             }
             producer.flush();
         }
@@ -276,23 +296,23 @@ public final class SagaFixture implements AutoCloseable {
 
     /** Sends a raw record to one of this fixture's topics. */
     public void publish(String topic, String key, String value) {
-        redeliver(List.of(new org.apache.kafka.clients.consumer.ConsumerRecord<>(topic, 0, 0, key, value)));
+        redeliver(List.of(new ConsumerRecord<>(topic, 0, 0, key, value)));
     }
 
     /** Waits until every consumer group of this fixture has consumed everything on its topics. */
     public void awaitNoLag(Duration timeout) {
-        List<String> groups = new java.util.ArrayList<>(List.of("order-saga", "payment", "inventory", "shipping"));
+        List<String> groups = new ArrayList<>(List.of("order-saga", "payment", "inventory", "shipping"));
         if (deployments.containsKey(Part.PROJECTOR)) {
             groups.addAll(List.of("order-projector", "saga-projector"));
         }
         groups.replaceAll(topics::consumer);
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", endpoints.kafkaBootstrapServers()))) {
+        try (var admin = Admin.create(Map.of("bootstrap.servers", endpoints.kafkaBootstrapServers()))) {
             awaitValue(() -> {
                 try {
                     for (String group : groups) {
                         var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                        var latest = admin.listOffsets(committed.keySet().stream().collect(java.util.stream.Collectors.toMap(
-                            tp -> tp, tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
+                        var latest = admin.listOffsets(committed.keySet().stream().collect(Collectors.toMap(
+                            tp -> tp, tp -> OffsetSpec.latest()))).all().get();
                         for (var e : committed.entrySet()) {
                             if (e.getValue() == null || e.getValue().offset() < latest.get(e.getKey()).offset()) {
                                 return null;
@@ -335,7 +355,7 @@ public final class SagaFixture implements AutoCloseable {
             undeploy(part);
         }
         KafkaAdminClient admin = KafkaAdminClient.create(vertx, InfraClients.kafkaAdminConfig(endpoints.kafkaBootstrapServers()));
-        List<String> all = new java.util.ArrayList<>(topics.all());
+        List<String> all = new ArrayList<>(topics.all());
         topics.all().forEach(t -> all.add(t + ".DLT"));
         Await.result(admin.deleteTopics(all).otherwiseEmpty().eventually(admin::close));
         deleteIndices();

@@ -1,5 +1,6 @@
 package io.sagaway.bench;
 
+
 /**
  * Which orders the load generator means to fail, and how: {@code shipFailPercent} of them go to
  * a country the shipping step does not serve, {@code outOfStockPercent} ask for a SKU without

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One run of the load generator against the platform's public API: tokens, stock and money
@@ -218,7 +219,7 @@ final class LoadRun {
         ledger = new OrderLedger(warmupEndNanos, loadEndNanos);
         long progressTimer = vertx.setPeriodic(PROGRESS_MS, new ProgressLine()::print);
         long lagTimer = vertx.setPeriodic(LAG_SAMPLE_MS, id -> sampleProjectionLag(operator));
-        java.util.concurrent.atomic.AtomicReference<ProcessCpu.Snapshot> steadyStart = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<ProcessCpu.Snapshot> steadyStart = new AtomicReference<>();
         long cpuTimer = vertx.setTimer(Math.max(1, options.warmup().toMillis()),
             id -> vertx.executeBlocking(ProcessCpu::snapshot).onSuccess(steadyStart::set));
         Optional<ProcessCpu.Usage> cpu = Optional.empty();

@@ -1,5 +1,8 @@
 package io.sagaway.bench;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,16 +67,16 @@ final class ProcessCpu {
     static Snapshot snapshot() {
         Map<Part, Duration> cpu = new LinkedHashMap<>();
         long self = ProcessHandle.current().pid();
-        java.io.File[] entries = new java.io.File("/proc").listFiles((dir, name) -> name.chars().allMatch(Character::isDigit));
-        for (java.io.File entry : entries == null ? new java.io.File[0] : entries) {
+        File[] entries = new File("/proc").listFiles((dir, name) -> name.chars().allMatch(Character::isDigit));
+        for (File entry : entries == null ? new File[0] : entries) {
             try {
                 long pid = Long.parseLong(entry.getName());
-                String command = java.nio.file.Files.readString(entry.toPath().resolve("cmdline")).replace('\0', ' ');
+                String command = Files.readString(entry.toPath().resolve("cmdline")).replace('\0', ' ');
                 Optional<Part> part = pid == self ? Optional.of(Part.LOAD_GENERATOR) : partOf(command);
                 if (part.isPresent()) {
-                    cpu.merge(part.get(), cpuTime(java.nio.file.Files.readString(entry.toPath().resolve("stat"))), Duration::plus);
+                    cpu.merge(part.get(), cpuTime(Files.readString(entry.toPath().resolve("stat"))), Duration::plus);
                 }
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 // The process ended while being read: it no longer counts.
             }
         }

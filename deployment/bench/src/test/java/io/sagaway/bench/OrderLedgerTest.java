@@ -3,6 +3,8 @@ package io.sagaway.bench;
 import io.vertx.core.Future;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class OrderLedgerTest {
@@ -77,7 +79,7 @@ class OrderLedgerTest {
         assertThat(progress.inFlight()).isEqualTo(1);
         assertThat(ledger.settled()).isFalse();
         OrderLedger.Totals totals = ledger.totals();
-        assertThat(totals.errorsByCode()).containsExactly(java.util.Map.entry("BAD_USER_INPUT", 1L));
+        assertThat(totals.errorsByCode()).containsExactly(Map.entry("BAD_USER_INPUT", 1L));
         assertThat(totals.transportErrors()).containsKeys("connection refused", "subscription of alice ended: the connection closed");
         assertThat(totals.notFinished()).isEqualTo(1);
         assertThat(totals.unexpectedOutcomes()).isEqualTo(1);

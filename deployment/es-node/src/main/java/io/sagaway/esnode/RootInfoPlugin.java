@@ -1,10 +1,13 @@
 package io.sagaway.esnode;
 
+import org.apache.lucene.util.Version;
 import org.elasticsearch.Build;
+import org.elasticsearch.client.internal.node.NodeClient;
 import org.elasticsearch.cluster.node.DiscoveryNodes;
 import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.plugins.Plugin;
+import org.elasticsearch.rest.RestChannel;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.RestResponse;
@@ -41,8 +44,8 @@ public final class RootInfoPlugin extends Plugin implements ActionPlugin {
         }
 
         @Override
-        public void handleRequest(RestRequest request, org.elasticsearch.rest.RestChannel channel,
-                                  org.elasticsearch.client.internal.node.NodeClient client) {
+        public void handleRequest(RestRequest request, RestChannel channel,
+                                  NodeClient client) {
             Build build = Build.current();
             String body = """
                 {"name":"%s","cluster_name":"%s","cluster_uuid":"_na_","version":{"number":"%s",\
@@ -50,7 +53,7 @@ public final class RootInfoPlugin extends Plugin implements ActionPlugin {
                 "lucene_version":"%s","minimum_wire_compatibility_version":"%s",\
                 "minimum_index_compatibility_version":"%s"},"tagline":"You Know, for Search"}"""
                 .formatted(nodeName, clusterName, build.version(), build.flavor(), build.type().displayName(),
-                    build.hash(), build.date(), build.isSnapshot(), org.apache.lucene.util.Version.LATEST,
+                    build.hash(), build.date(), build.isSnapshot(), Version.LATEST,
                     build.minWireCompatVersion(), build.minIndexCompatVersion());
             channel.sendResponse(new RestResponse(RestStatus.OK, "application/json; charset=UTF-8", body));
         }

@@ -2,6 +2,7 @@ package io.sagaway.stack;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +62,7 @@ final class ElasticsearchService extends LocalService {
         Path nativeLibs = dir().resolve("nativelibs");
         Files.createDirectories(nativeLibs);
         Path link = nativeLibs.resolve("libzstd.so");
-        if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
             for (Path candidate : ZSTD_CANDIDATES) {
                 if (Files.exists(candidate)) {
                     Files.createSymbolicLink(link, candidate);

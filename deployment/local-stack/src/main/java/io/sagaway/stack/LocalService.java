@@ -1,8 +1,11 @@
 package io.sagaway.stack;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** How one service of the stack is prepared, launched, checked and stopped. */
@@ -49,7 +52,7 @@ abstract class LocalService {
     }
 
     /** Runs a short preparation command to completion, failing with its output. */
-    final void runToCompletion(List<String> command, java.util.Map<String, String> environment, int timeoutSeconds)
+    final void runToCompletion(List<String> command, Map<String, String> environment, int timeoutSeconds)
         throws IOException {
         Path output = dir().resolve("prepare.log");
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -83,11 +86,11 @@ abstract class LocalService {
     final String nodeClasspath(String module, boolean withOwnClasses) throws IOException {
         Path moduleDir = settings.home().resolve("deployment").resolve(module);
         Path file = moduleDir.resolve("target/classpath.txt");
-        if (!java.nio.file.Files.isRegularFile(file)) {
+        if (!Files.isRegularFile(file)) {
             throw new StackException(kind().displayName() + ": " + file + " is missing; build it first with "
                 + "'mvn -q -f deployment/pom.xml package -DskipTests' (./run.sh and ./test.sh do this)");
         }
-        String dependencies = java.nio.file.Files.readString(file).trim();
-        return withOwnClasses ? moduleDir.resolve("target/classes") + java.io.File.pathSeparator + dependencies : dependencies;
+        String dependencies = Files.readString(file).trim();
+        return withOwnClasses ? moduleDir.resolve("target/classes") + File.pathSeparator + dependencies : dependencies;
     }
 }

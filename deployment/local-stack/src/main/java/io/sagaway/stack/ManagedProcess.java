@@ -1,6 +1,7 @@
 package io.sagaway.stack;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A service process this stack started, remembered by a pid file that also holds the process's
@@ -79,10 +82,10 @@ final class ManagedProcess {
             new ProcessBuilder("kill", "-" + signal, Long.toString(handle.pid()))
                 .redirectErrorStream(true).start().waitFor(5, TimeUnit.SECONDS);
             handle.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             handle.descendants().forEach(ProcessHandle::destroyForcibly);
             handle.destroyForcibly();
-        } catch (IOException | java.util.concurrent.ExecutionException e) {
+        } catch (IOException | ExecutionException e) {
             handle.destroyForcibly();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -96,7 +99,7 @@ final class ManagedProcess {
             if (!Files.isRegularFile(log)) {
                 return "(no log at " + log + ")";
             }
-            List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+            List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e.getMessage() + ")";

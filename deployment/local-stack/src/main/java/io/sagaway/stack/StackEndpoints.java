@@ -1,5 +1,6 @@
 package io.sagaway.stack;
 
+
 /**
  * Where the local stack's services answer, in the forms the platform's configuration takes.
  *

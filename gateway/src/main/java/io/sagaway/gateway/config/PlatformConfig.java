@@ -1,15 +1,21 @@
 package io.sagaway.gateway.config;
 
+import io.sagaway.gateway.auth.AuthService;
+import io.sagaway.saga.domain.SagaPolicy;
 import io.sagaway.stack.StackResolver;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The platform's configuration, typed once at start-up from environment variables and command
@@ -61,11 +67,11 @@ public record PlatformConfig(
     int relayBatchSize,
     String topicPrefix,
     String indexPrefix,
-    java.util.Set<String> shippingCountries,
+    Set<String> shippingCountries,
     boolean demoData,
-    io.sagaway.saga.domain.SagaPolicy sagaPolicy,
+    SagaPolicy sagaPolicy,
     String jwtSecret,
-    List<io.sagaway.gateway.auth.AuthService.User> authUsers,
+    List<AuthService.User> authUsers,
     long maxRequestBytes,
     int maxQueryDepth,
     int maxQueryComplexity,
@@ -106,7 +112,7 @@ public record PlatformConfig(
     public static final String JWT_JWKS_URL = "SAGAWAY_JWT_JWKS_URL";
     public static final String HTTP_SEND_BUFFER_BYTES = "SAGAWAY_HTTP_SEND_BUFFER_BYTES";
 
-    private static final java.util.regex.Pattern SCHEMA = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     /** Reads the environment, then lets {@code --port N} and {@code --roles a,b} override it. */
     public static PlatformConfig load(Map<String, String> env, List<String> args) {
@@ -156,15 +162,15 @@ public record PlatformConfig(
         return postgresUrl.isEmpty() || redisUrl.isEmpty() || kafkaBootstrapServers.isEmpty() || elasticsearchUrl.isEmpty();
     }
 
-    private static io.sagaway.saga.domain.SagaPolicy sagaPolicy(Map<String, String> settings) {
-        java.time.Duration timeout = java.time.Duration.ofMillis(
+    private static SagaPolicy sagaPolicy(Map<String, String> settings) {
+        Duration timeout = Duration.ofMillis(
             intBetween(SAGA_STEP_TIMEOUT_MS, settings.getOrDefault(SAGA_STEP_TIMEOUT_MS, "10000"), 100, 3_600_000));
-        java.time.Duration backoff = java.time.Duration.ofMillis(
+        Duration backoff = Duration.ofMillis(
             intBetween(SAGA_BACKOFF_MS, settings.getOrDefault(SAGA_BACKOFF_MS, "500"), 10, 600_000));
-        return new io.sagaway.saga.domain.SagaPolicy(timeout,
+        return new SagaPolicy(timeout,
             intBetween(SAGA_MAX_ATTEMPTS, settings.getOrDefault(SAGA_MAX_ATTEMPTS, "3"), 1, 100),
-            backoff, backoff.multipliedBy(60).compareTo(java.time.Duration.ofSeconds(30)) > 0 ? backoff.multipliedBy(60)
-                : java.time.Duration.ofSeconds(30),
+            backoff, backoff.multipliedBy(60).compareTo(Duration.ofSeconds(30)) > 0 ? backoff.multipliedBy(60)
+                : Duration.ofSeconds(30),
             timeout, intBetween(SAGA_FLAG_AFTER, settings.getOrDefault(SAGA_FLAG_AFTER, "5"), 1, 1000));
     }
 
@@ -177,7 +183,7 @@ public record PlatformConfig(
 
     /** Whether the built-in issuer serves the development users (the server then warns at start-up). */
     public boolean developmentUsers() {
-        return !externalIssuer() && authUsers.equals(io.sagaway.gateway.auth.AuthService.DEVELOPMENT_USERS);
+        return !externalIssuer() && authUsers.equals(AuthService.DEVELOPMENT_USERS);
     }
 
     /** Whether tokens come from an external issuer (and the built-in one is off). */
@@ -202,24 +208,24 @@ public record PlatformConfig(
         return raw;
     }
 
-    private static List<io.sagaway.gateway.auth.AuthService.User> users(String raw) {
+    private static List<AuthService.User> users(String raw) {
         if (raw.isBlank()) {
-            return io.sagaway.gateway.auth.AuthService.DEVELOPMENT_USERS;
+            return AuthService.DEVELOPMENT_USERS;
         }
-        List<io.sagaway.gateway.auth.AuthService.User> users = new java.util.ArrayList<>();
+        List<AuthService.User> users = new ArrayList<>();
         for (String entry : raw.split(",")) {
             String[] parts = entry.trim().split(":");
             if (parts.length < 3 || parts.length > 4 || parts[0].isBlank() || parts[1].isBlank()) {
                 throw new ConfigException(AUTH_USERS + ": '" + entry.trim() + "' is not name:password:role[+role][:customerId]");
             }
-            java.util.Set<String> roles = java.util.Set.of(parts[2].split("\\+"));
-            if (!java.util.Set.of("operator", "customer").containsAll(roles)) {
+            Set<String> roles = Set.of(parts[2].split("\\+"));
+            if (!Set.of("operator", "customer").containsAll(roles)) {
                 throw new ConfigException(AUTH_USERS + ": roles of '" + parts[0] + "' must be operator and/or customer");
             }
             if (roles.contains("customer") && parts.length < 4) {
                 throw new ConfigException(AUTH_USERS + ": customer '" + parts[0] + "' needs a customerId");
             }
-            users.add(new io.sagaway.gateway.auth.AuthService.User(parts[0], parts[1], roles, parts.length == 4 ? parts[3] : null));
+            users.add(new AuthService.User(parts[0], parts[1], roles, parts.length == 4 ? parts[3] : null));
         }
         return List.copyOf(users);
     }
@@ -231,8 +237,8 @@ public record PlatformConfig(
         return raw;
     }
 
-    private static java.util.Set<String> countries(String raw) {
-        java.util.Set<String> codes = new java.util.TreeSet<>();
+    private static Set<String> countries(String raw) {
+        Set<String> codes = new TreeSet<>();
         for (String part : raw.split(",")) {
             String code = part.trim();
             if (!code.matches("[A-Z]{2}")) {
@@ -240,7 +246,7 @@ public record PlatformConfig(
             }
             codes.add(code);
         }
-        return java.util.Set.copyOf(codes);
+        return Set.copyOf(codes);
     }
 
     private static boolean bool(String setting, String raw) {

@@ -9,6 +9,7 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Readiness: a real round trip to each of the four services. The platform is ready only when all
@@ -37,7 +38,7 @@ public final class ReadinessChecks {
         return checks;
     }
 
-    private static void register(HealthChecks checks, String name, java.util.function.Supplier<Future<Void>> roundTrip) {
+    private static void register(HealthChecks checks, String name, Supplier<Future<Void>> roundTrip) {
         checks.register(name, TIMEOUT_MS, promise -> roundTrip.get().onComplete(
             ok -> promise.complete(Status.OK()),
             failure -> promise.complete(Status.KO(new JsonObject().put("error", describe(failure))))));

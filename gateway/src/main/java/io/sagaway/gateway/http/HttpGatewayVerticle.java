@@ -5,9 +5,12 @@ import io.sagaway.api.ErrorCode;
 import io.sagaway.eventstore.EventStore;
 import io.sagaway.gateway.auth.AuthService;
 import io.sagaway.gateway.health.ReadinessChecks;
+import io.sagaway.gateway.metrics.PlatformMetrics;
 import io.sagaway.graphql.Caller;
 import io.sagaway.graphql.PlatformApi;
 import io.sagaway.graphql.SagawayGraphQL;
+import io.sagaway.graphql.subscriptions.BoundedPublisher;
+import io.sagaway.graphql.subscriptions.SubscriptionHub;
 import io.sagaway.infra.Backends;
 import io.sagaway.infra.InfraClients;
 import io.sagaway.infra.ServiceEndpoints;
@@ -23,22 +26,27 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.graphql.GraphQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
 import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
  * The one HTTP port of the platform: GraphQL over HTTP and WebSocket ({@code graphql-transport-ws})
@@ -54,13 +62,13 @@ public final class HttpGatewayVerticle extends VerticleBase {
     /** Everything the gateway needs to know. */
     public record Settings(int port, ServiceEndpoints endpoints, int postgresPoolSize, String postgresSchema, TopicNames topics,
                            String indexPrefix, AuthService auth, long maxRequestBytes, SagawayGraphQL.Limits limits,
-                           Duration waitTimeout, io.sagaway.gateway.metrics.PlatformMetrics metrics, int sendBufferBytes) {
+                           Duration waitTimeout, PlatformMetrics metrics, int sendBufferBytes) {
     }
 
     private final Settings settings;
     private Backends backends;
     private HttpServer server;
-    private io.sagaway.graphql.subscriptions.SubscriptionHub updates;
+    private SubscriptionHub updates;
 
     public HttpGatewayVerticle(Settings settings) {
         this.settings = settings;
@@ -69,15 +77,17 @@ public final class HttpGatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         backends = Backends.connect(vertx, settings.endpoints(), settings.postgresPoolSize(), settings.postgresSchema());
-        updates = new io.sagaway.graphql.subscriptions.SubscriptionHub(vertx, settings.topics(),
+        updates = new SubscriptionHub(vertx, settings.topics(),
             settings.endpoints().kafkaBootstrapServers(), backends.postgres());
         HttpServerOptions options = new HttpServerOptions().setPort(settings.port()).setHost("0.0.0.0")
             .setCompressionSupported(true).addWebSocketSubProtocol("graphql-transport-ws");
         if (settings.sendBufferBytes() > 0) {
             options.setSendBufferSize(settings.sendBufferBytes());
         }
-        return updates.start().compose(v -> vertx.createHttpServer(options)
-            .requestHandler(router())
+        return updates.start()
+            .compose(v -> vertx.executeBlocking(() -> GraphiqlPage.render(settings.auth().issues())))
+            .compose(graphiql -> vertx.createHttpServer(options)
+            .requestHandler(router(graphiql))
             .listen()
             .onSuccess(s -> {
                 server = s;
@@ -86,7 +96,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
             }));
     }
 
-    private Router router() {
+    private Router router(String graphiqlPage) {
         var context = vertx.getOrCreateContext();
         var es = backends.elasticsearch().client();
         ReadModelQueries queries = new ReadModelQueries(es, context, new ReadModelIndices(es, context, settings.indexPrefix()));
@@ -101,10 +111,10 @@ public final class HttpGatewayVerticle extends VerticleBase {
         router.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ReadinessChecks.create(vertx, backends)));
 
-        router.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(settings.metrics().registry()));
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(settings.metrics().registry()));
         settings.metrics().countSagas(vertx, backends.postgres(), Duration.ofSeconds(5));
         settings.metrics().countSubscriptions(updates::subscriberCount);
-        settings.metrics().measureConsumerLag(vertx, backends.kafkaAdmin(), java.util.stream.Stream.of(
+        settings.metrics().measureConsumerLag(vertx, backends.kafkaAdmin(), Stream.of(
                 "order-saga", "payment", "inventory", "shipping", "order-projector", "saga-projector")
             .map(settings.topics()::consumer).toList(), Duration.ofSeconds(10));
 
@@ -122,7 +132,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
             .beforeExecute(b -> b.builder()
                 .graphQLContext(Map.of(SagawayGraphQL.callerKey(), WsCallers.of(b.context().socket()),
                     SagawayGraphQL.connectionStreamsKey(), WsCallers.streams(b.context().socket()),
-                    SagawayGraphQL.connectionCongestedKey(), (java.util.function.BooleanSupplier) b.context().socket()::writeQueueFull))
+                    SagawayGraphQL.connectionCongestedKey(), (BooleanSupplier) b.context().socket()::writeQueueFull))
                 .dataLoaderRegistry(graphQL.dataLoaders()))
             .onSocketEnd(WsCallers::remove)
             .build();
@@ -144,6 +154,9 @@ public final class HttpGatewayVerticle extends VerticleBase {
                 rc.redirect("/graphiql/");
             }
         });
+        // Our entry page (sign in, then GraphiQL with the token); the bundled app's files from vertx-web-graphql.
+        router.get("/graphiql/").handler(rc -> rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+            .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").end(graphiqlPage));
         router.route("/graphiql/*").subRouter(GraphiQLHandler.create(vertx, new GraphiQLHandlerOptions().setEnabled(true)
             .setGraphQLUri("/graphql").setGraphQLWSEnabled(true).setGraphWSQLUri("/graphql")).router());
         router.get("/").handler(rc -> rc.redirect("/admin/"));
@@ -155,7 +168,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
                 rc.redirect("/admin/");
             }
         });
-        router.route("/admin/*").handler(StaticHandler.create(ADMIN_UI_RESOURCES).setIndexPage("index.html"));
+        router.get("/admin/*").handler(new ClasspathAssets(vertx, ADMIN_UI_RESOURCES, "/admin/"));
         return router;
     }
 
@@ -230,35 +243,35 @@ public final class HttpGatewayVerticle extends VerticleBase {
 
     /** Callers of WebSocket connections (set at connection_init) and their subscriptions, which end with them. */
     private static final class WsCallers {
-        private record Connection(Caller caller, java.util.Set<io.sagaway.graphql.subscriptions.BoundedPublisher<?>> streams) {
+        private record Connection(Caller caller, Set<BoundedPublisher<?>> streams) {
         }
 
-        private static final Map<io.vertx.core.http.ServerWebSocket, Connection> CONNECTIONS = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final Map<ServerWebSocket, Connection> CONNECTIONS = new ConcurrentHashMap<>();
 
         /** Bounds what a slow reader can pile up in the server: its streams hold back, then drop it. */
         private static final int WRITE_QUEUE_BYTES = 256 * 1024;
 
-        static void put(io.vertx.core.http.ServerWebSocket socket, Caller caller) {
-            Connection connection = new Connection(caller, java.util.concurrent.ConcurrentHashMap.newKeySet());
+        static void put(ServerWebSocket socket, Caller caller) {
+            Connection connection = new Connection(caller, ConcurrentHashMap.newKeySet());
             CONNECTIONS.put(socket, connection);
             socket.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
-            socket.drainHandler(v -> connection.streams().forEach(io.sagaway.graphql.subscriptions.BoundedPublisher::resume));
+            socket.drainHandler(v -> connection.streams().forEach(BoundedPublisher::resume));
         }
 
-        static Caller of(io.vertx.core.http.ServerWebSocket socket) {
+        static Caller of(ServerWebSocket socket) {
             Connection connection = CONNECTIONS.get(socket);
             return connection == null ? null : connection.caller();
         }
 
-        static java.util.Set<io.sagaway.graphql.subscriptions.BoundedPublisher<?>> streams(io.vertx.core.http.ServerWebSocket socket) {
+        static Set<BoundedPublisher<?>> streams(ServerWebSocket socket) {
             Connection connection = CONNECTIONS.get(socket);
-            return connection == null ? java.util.concurrent.ConcurrentHashMap.newKeySet() : connection.streams();
+            return connection == null ? ConcurrentHashMap.newKeySet() : connection.streams();
         }
 
-        static void remove(io.vertx.core.http.ServerWebSocket socket) {
+        static void remove(ServerWebSocket socket) {
             Connection connection = CONNECTIONS.remove(socket);
             if (connection != null) {
-                connection.streams().forEach(io.sagaway.graphql.subscriptions.BoundedPublisher::close);
+                connection.streams().forEach(BoundedPublisher::close);
             }
         }
     }

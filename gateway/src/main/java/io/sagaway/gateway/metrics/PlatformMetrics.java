@@ -6,11 +6,15 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sagaway.readmodel.ProjectionMetrics;
 import io.sagaway.saga.domain.SagaStatus;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.OffsetSpec;
+import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
@@ -19,9 +23,12 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /**
  * The platform's metrics in Prometheus format: Vert.x's own (HTTP server, event bus, pools, JVM)
@@ -78,7 +85,7 @@ public final class PlatformMetrics {
      * Measures every {@code interval} how far each of the platform's consumer groups is behind the
      * end of its partitions (records not yet consumed), as {@code sagaway_kafka_consumer_lag{group}}.
      */
-    public void measureConsumerLag(Vertx vertx, io.vertx.kafka.admin.KafkaAdminClient admin, java.util.List<String> groups, Duration interval) {
+    public void measureConsumerLag(Vertx vertx, KafkaAdminClient admin, List<String> groups, Duration interval) {
         for (String group : groups) {
             AtomicLong lag = new AtomicLong();
             Gauge.builder("sagaway.kafka.consumer.lag", lag, AtomicLong::get).tag("group", group).strongReference(true)
@@ -86,10 +93,10 @@ public final class PlatformMetrics {
             vertx.setPeriodic(0, interval.toMillis(), id -> admin.listConsumerGroupOffsets(group)
                 .compose(committed -> {
                     if (committed.isEmpty()) {
-                        return io.vertx.core.Future.succeededFuture(0L);
+                        return Future.succeededFuture(0L);
                     }
-                    Map<io.vertx.kafka.client.common.TopicPartition, io.vertx.kafka.admin.OffsetSpec> latest = new java.util.HashMap<>();
-                    committed.keySet().forEach(tp -> latest.put(tp, io.vertx.kafka.admin.OffsetSpec.LATEST));
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.LATEST));
                     return admin.listOffsets(latest).map(ends -> committed.entrySet().stream()
                         .mapToLong(e -> Math.max(0, ends.get(e.getKey()).getOffset() - e.getValue().getOffset())).sum());
                 })
@@ -99,7 +106,7 @@ public final class PlatformMetrics {
     }
 
     /** Counts open subscriptions (so a leak would show). */
-    public void countSubscriptions(java.util.function.IntSupplier open) {
+    public void countSubscriptions(IntSupplier open) {
         // Micrometer holds a gauge's object weakly: keep this lambda alive.
         Gauge.builder("sagaway.graphql.subscriptions", open, s -> s.getAsInt()).strongReference(true)
             .description("Open GraphQL subscriptions in this gateway").register(registry);

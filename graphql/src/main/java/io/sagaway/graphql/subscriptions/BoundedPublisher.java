@@ -7,6 +7,7 @@ import org.reactivestreams.Subscription;
 
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +22,7 @@ public final class BoundedPublisher<T> implements Publisher<T> {
     private final int capacity;
     private final Consumer<BoundedPublisher<T>> onEnd;
     private final Queue<T> buffer = new ArrayDeque<>();
-    private java.util.function.BooleanSupplier congested = () -> false;
+    private BooleanSupplier congested = () -> false;
     private Subscriber<? super T> subscriber;
     private long demand;
     private boolean done;
@@ -87,7 +88,7 @@ public final class BoundedPublisher<T> implements Publisher<T> {
      * Holds items back while {@code congested} says the connection cannot take more (its write
      * queue is full): they wait in the bounded buffer, and {@link #resume()} sends them on.
      */
-    public void gate(java.util.function.BooleanSupplier congested) {
+    public void gate(BooleanSupplier congested) {
         this.congested = congested;
     }
 

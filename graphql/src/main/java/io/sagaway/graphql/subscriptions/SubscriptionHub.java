@@ -1,5 +1,6 @@
 package io.sagaway.graphql.subscriptions;
 
+import io.sagaway.infra.Futures;
 import io.sagaway.infra.InfraClients;
 import io.sagaway.infra.LruMap;
 import io.sagaway.messaging.Envelope;
@@ -93,8 +94,8 @@ public final class SubscriptionHub {
     private final Set<Listener<OrderUpdate>> orderListeners = ConcurrentHashMap.newKeySet();
     private final Set<Listener<JsonObject>> sagaListeners = ConcurrentHashMap.newKeySet();
     private final Map<String, String> customerOfOrder = new LruMap<>(CUSTOMER_CACHE);
-    /** Per order, the customer lookup its latest update waits for; later updates queue behind it. */
-    private final Map<String, Future<String>> pendingLookups = new HashMap<>();
+    /** An order's updates wait, in order, for the lookup of its customer. */
+    private final KeyedSequence<String> lookups = new KeyedSequence<>();
     /** Per saga, placeOrder calls waiting for it to finish. */
     private final Map<String, Set<Promise<Long>>> finishWaiters = new ConcurrentHashMap<>();
     private KafkaConsumer<String, String> consumer;
@@ -191,13 +192,7 @@ public final class SubscriptionHub {
         if (status == null || orderListeners.isEmpty()) {
             return;
         }
-        Future<String> before = pendingLookups.get(orderId);
-        Future<String> customer = before == null ? customerOf(orderId) : before.transform(ignored -> customerOf(orderId));
-        if (!customer.isComplete()) {
-            pendingLookups.put(orderId, customer);
-            customer.onComplete(done -> pendingLookups.remove(orderId, customer));
-        }
-        customer.onSuccess(customerId -> {
+        lookups.then(orderId, () -> customerOf(orderId)).onSuccess(customerId -> {
             OrderUpdate update = new OrderUpdate(orderId, customerId, status, event.version(), event.occurredAt(),
                 event.payload().getString("reason"));
             for (Listener<OrderUpdate> listener : orderListeners) {
@@ -246,26 +241,19 @@ public final class SubscriptionHub {
         if (cached != null) {
             return Future.succeededFuture(cached);
         }
-        Promise<String> found = Promise.promise();
-        lookUp(orderId, LOOKUP_RETRY_MS, found);
-        return found.future();
-    }
-
-    private void lookUp(String orderId, long nextPauseMs, Promise<String> found) {
-        pool.preparedQuery("SELECT data->>'customerId' FROM events WHERE aggregate_id = $1 AND version = 1")
-            .execute(Tuple.of(orderId))
-            .onSuccess(rows -> {
-                String customer = rows.size() == 0 ? null : rows.iterator().next().getString(0);
-                if (customer != null) {
-                    customerOfOrder.put(orderId, customer);
-                }
-                found.complete(customer);
-            })
-            .onFailure(e -> {
-                LOG.warn("subscription fan-out: reading the customer of order {} failed ({}); its updates wait, retrying in {} ms",
-                    orderId, e.toString(), nextPauseMs);
-                vertx.setTimer(nextPauseMs, id -> lookUp(orderId, Math.min(nextPauseMs * 2, LOOKUP_RETRY_MAX_MS), found));
-            });
+        return Futures.retryUntilSuccess(vertx,
+            () -> pool.preparedQuery("SELECT data->>'customerId' FROM events WHERE aggregate_id = $1 AND version = 1")
+                .execute(Tuple.of(orderId))
+                .map(rows -> {
+                    String customer = rows.size() == 0 ? null : rows.iterator().next().getString(0);
+                    if (customer != null) {
+                        customerOfOrder.put(orderId, customer);
+                    }
+                    return customer;
+                }),
+            LOOKUP_RETRY_MS, LOOKUP_RETRY_MAX_MS, (e, pause) -> LOG.warn(
+                "subscription fan-out: reading the customer of order {} failed ({}); its updates wait, retrying in {} ms",
+                orderId, e.toString(), pause));
     }
 
     private static boolean isFinished(String sagaStatus) {

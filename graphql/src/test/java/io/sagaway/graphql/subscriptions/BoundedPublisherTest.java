@@ -10,6 +10,7 @@ import org.reactivestreams.Subscription;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,7 +106,7 @@ class BoundedPublisherTest {
 
     @Test
     void aCongestedConnectionHoldsItemsBackUntilItDrainsAndOverflowDropsTheSubscriber() throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean congested = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean congested = new AtomicBoolean(true);
         BoundedPublisher<Integer> publisher = new BoundedPublisher<>(vertx.getOrCreateContext(), 8, p -> { });
         publisher.gate(congested::get);
         Recorder recorder = new Recorder();

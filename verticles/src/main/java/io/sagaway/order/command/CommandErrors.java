@@ -2,8 +2,11 @@ package io.sagaway.order.command;
 
 import io.sagaway.api.CommandFailure;
 import io.sagaway.api.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -24,7 +27,7 @@ public final class CommandErrors {
             return refusal;
         }
         if (failure instanceof IOException || failure instanceof TimeoutException
-            || failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException
+            || failure instanceof ConnectionPoolTooBusyException
             || (failure.getMessage() != null && failure.getMessage().contains("Connection refused"))) {
             return new CommandFailure(ErrorCode.UNAVAILABLE, "a backing service is unavailable; retrying later is safe");
         }
@@ -35,7 +38,7 @@ public final class CommandErrors {
      * Answers an event-bus request with {@code result}, or fails it with the failure's contract
      * code ({@link ErrorCode#number()}) and a {@code {code, message, field}} body.
      */
-    public static <T> void reply(io.vertx.core.eventbus.Message<?> request, io.vertx.core.Future<T> result) {
+    public static <T> void reply(Message<?> request, Future<T> result) {
         result.onComplete(request::reply, failure -> {
             CommandFailure refusal = toFailure(failure);
             request.fail(refusal.code().number(), toJson(refusal).encode());

@@ -1,5 +1,6 @@
 package io.sagaway.order.domain;
 
+
 /** The statuses of an order. They move forward only: PENDING → PAID → RESERVED → SHIPPED, or to COMPENSATING → FAILED / CANCELLED. */
 public enum OrderStatus {
     PENDING,

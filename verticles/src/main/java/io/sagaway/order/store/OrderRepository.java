@@ -1,8 +1,8 @@
 package io.sagaway.order.store;
 
-import io.sagaway.eventstore.EventStore;
 import io.sagaway.eventstore.EventStore.NewEvent;
 import io.sagaway.eventstore.EventStore.StoredEvent;
+import io.sagaway.eventstore.EventStore;
 import io.sagaway.eventstore.MessageMetadata;
 import io.sagaway.messaging.Envelope;
 import io.sagaway.messaging.JsonCodec;
@@ -12,6 +12,7 @@ import io.sagaway.order.domain.OrderView;
 import io.sagaway.outbox.Outbox;
 import io.sagaway.outbox.OutboxMessage;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
@@ -133,7 +134,7 @@ public final class OrderRepository {
     }
 
     /** An order event from its type name and data, as stored and as published. */
-    public static OrderEvent decode(String typeName, io.vertx.core.json.JsonObject data) {
+    public static OrderEvent decode(String typeName, JsonObject data) {
         Class<? extends OrderEvent> type = EVENT_TYPES.get(typeName);
         if (type == null) {
             throw new IllegalArgumentException("unknown order event type " + typeName);

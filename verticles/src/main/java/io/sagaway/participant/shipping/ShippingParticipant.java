@@ -15,6 +15,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -128,7 +129,7 @@ public final class ShippingParticipant implements Participant {
 
     /** Country code plus twelve digits derived from the shipment id. */
     private static String trackingNumber(String country, String shipmentId) {
-        long digits = Math.floorMod(UUID.nameUUIDFromBytes(shipmentId.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        long digits = Math.floorMod(UUID.nameUUIDFromBytes(shipmentId.getBytes(StandardCharsets.UTF_8))
             .getMostSignificantBits(), 1_000_000_000_000L);
         return country + String.format(Locale.ROOT, "%012d", digits);
     }

@@ -1,5 +1,6 @@
 package io.sagaway.saga.domain;
 
+
 /** The kinds of timeline entries; the names are the contract's. */
 public enum SagaEventType {
     STARTED,

@@ -6,6 +6,7 @@ import io.sagaway.order.domain.OrderItem;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A saga's whole state at one version: what the orchestrator stores (the timeline is stored
@@ -39,6 +40,6 @@ public record SagaState(
 
     /** The earliest deadline or retry time over all steps, or null when nothing is pending. */
     public Instant nextWakeup() {
-        return steps.stream().map(StepState::nextWakeup).filter(java.util.Objects::nonNull).min(Instant::compareTo).orElse(null);
+        return steps.stream().map(StepState::nextWakeup).filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
     }
 }

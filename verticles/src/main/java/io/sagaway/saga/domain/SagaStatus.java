@@ -1,5 +1,6 @@
 package io.sagaway.saga.domain;
 
+
 /** Where the saga stands; the names are the contract's. */
 public enum SagaStatus {
     RUNNING,

@@ -1,5 +1,6 @@
 package io.sagaway.saga.domain;
 
+
 /** The order saga's steps, in the order they run. */
 public enum SagaStepName {
     PAYMENT,

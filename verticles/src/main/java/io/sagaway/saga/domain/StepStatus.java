@@ -1,5 +1,6 @@
 package io.sagaway.saga.domain;
 
+
 /** Where one step stands; the names are the contract's. */
 public enum StepStatus {
     PENDING,

@@ -17,6 +17,7 @@ import io.sagaway.order.domain.OrderEvent.OrderPlaced;
 import io.sagaway.order.domain.OrderEvent.OrderShipped;
 import io.sagaway.order.domain.OrderEvent.PaymentReceived;
 import io.sagaway.order.domain.OrderEvent.StockReserved;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -261,7 +262,7 @@ class OrderTest {
         @Test
         void anEventOutOfSequenceIsRefused() {
             Order order = given(PLACED);
-            org.assertj.core.api.Assertions.assertThatThrownBy(
+            Assertions.assertThatThrownBy(
                     () -> order.apply(new Order.Recorded(3, Instant.now(), RESERVED)))
                 .isInstanceOf(IllegalStateException.class);
         }
