@@ -18,9 +18,7 @@ export SAGAWAY_STACK_KAFKA_CONTROLLER_PORT=${SAGAWAY_STACK_KAFKA_CONTROLLER_PORT
 export SAGAWAY_STACK_ELASTICSEARCH_PORT=${SAGAWAY_STACK_ELASTICSEARCH_PORT:-19200}
 
 started=$(date +%s)
-log "building the local stack's launchers"
-mvn "${MVN_FLAGS[@]}" -q -pl deployment/kafka-node,deployment/es-node,deployment/local-stack package -DskipTests \
-  || die "building the local stack failed"
+build_stack_if_changed
 
 log "running every test against the local stack"
 set +e

@@ -1,5 +1,5 @@
-# Shared by ./run.sh and ./test.sh: find a JDK 21+, install what a fresh Debian machine lacks,
-# and build when the sources changed. Sourced, not run.
+# Shared by ./run.sh, ./test.sh and the scripts beside this one: find a JDK 21+, install what a
+# fresh Debian machine lacks, and build when the sources changed. Sourced, not run.
 
 log() { printf '[sagaway] %s\n' "$*" >&2; }
 die() { printf '[sagaway] error: %s\n' "$*" >&2; exit 1; }
@@ -71,6 +71,19 @@ ensure_chromium() {
 }
 
 MVN_FLAGS=(-B -ntp)
+
+# Builds the local stack's launchers (StackCli, the Kafka broker's and the Elasticsearch node's classpaths) when changed.
+build_stack_if_changed() {
+  local marker=deployment/local-stack/target/classes/io/sagaway/stack/StackCli.class
+  if [ -f "$marker" ] && [ -f deployment/es-node/target/classpath.txt ] && [ -f deployment/kafka-node/target/classpath.txt ] \
+     && [ -z "$(find pom.xml deployment/pom.xml deployment/local-stack deployment/kafka-node deployment/es-node \
+                -path '*/target' -prune -o -newer "$marker" -type f -print -quit 2>/dev/null)" ]; then
+    return
+  fi
+  log "building the local stack's launchers"
+  mvn "${MVN_FLAGS[@]}" -q -pl deployment/kafka-node,deployment/es-node,deployment/local-stack package -DskipTests \
+    || die "building the local stack failed"
+}
 
 # Builds everything when any source is newer than the runnable jar (or the jar is missing).
 build_if_changed() {

@@ -41,6 +41,10 @@ public final class Main {
             System.exit(3);
             return;
         }
+        if (!services.reusedAndLeftRunning().isEmpty()) {
+            LOG.warn("Reused, and left running when this platform stops: {}. Stop what the local stack started with "
+                + "deployment/scripts/stack.sh down", String.join("; ", services.reusedAndLeftRunning()));
+        }
         Platform platform = new Platform(config, Platform.endpoints(services.endpoints()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutting down");

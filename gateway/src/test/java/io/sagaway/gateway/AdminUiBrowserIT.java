@@ -15,8 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,9 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * against it. Screenshots of each main view land in admin-ui/target/e2e-screenshots.
  */
 class AdminUiBrowserIT {
-
-    private static final Path ADMIN_UI = Path.of("..", "admin-ui").toAbsolutePath().normalize();
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("SAGAWAY_CHROMIUM", "/usr/bin/chromium"));
 
     private static Platform platform;
     private static ServiceEndpoints endpoints;
@@ -61,30 +56,9 @@ class AdminUiBrowserIT {
 
     @Test
     void operatorConsolePassesItsBrowserTests() throws Exception {
-        assertThat(CHROMIUM).as("Debian's chromium (./test.sh installs it with apt)").isExecutable();
-        assertThat(ADMIN_UI.resolve("node_modules/playwright-core")).as("the admin UI's npm packages (npm ci)").isDirectory();
         String poisonKey = "e2e-poison-" + UUID.randomUUID();
         seedDeadLetter(poisonKey);
-
-        Path log = Files.createTempFile("admin-ui-e2e", ".log");
-        ProcessBuilder builder = new ProcessBuilder("npm", "run", "e2e").directory(ADMIN_UI.toFile());
-        builder.environment().putAll(Map.of("SAGAWAY_URL", "http://localhost:" + port, "SAGAWAY_CHROMIUM", CHROMIUM.toString(),
-            "SAGAWAY_E2E_DEAD_LETTER_KEY", poisonKey, "SAGAWAY_SCREENSHOTS", ADMIN_UI.resolve("target/e2e-screenshots").toString()));
-        Process npm = builder
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-        npm.getOutputStream().close();
-        boolean finished = npm.waitFor(8, TimeUnit.MINUTES);
-        String output = Files.readString(log);
-        System.out.println(output);
-        if (!finished) {
-            npm.descendants().forEach(ProcessHandle::destroyForcibly);
-            npm.destroyForcibly();
-        }
-        assertThat(finished).as("the browser tests finish within 8 minutes").isTrue();
-        assertThat(npm.exitValue()).as("browser tests:\n" + output).isZero();
-        assertThat(output).contains("passed").doesNotContain("skipped");
+        BrowserTests.run("console.e2e.ts", port, Map.of("SAGAWAY_E2E_DEAD_LETTER_KEY", poisonKey));
     }
 
     /** A message no consumer can read: it is retried, then set aside as a dead letter for the browser test to redrive. */

@@ -24,18 +24,28 @@ final class Bulk {
     record VersionedDocument(String id, long version, JsonObject source) {
     }
 
+    /**
+     * What a bulk write did not store: {@code stale}, the ids the index holds a newer version of;
+     * {@code refused}, the ids Elasticsearch refused for good (a document it cannot take, such as
+     * a term too long to index), each with its reason. Everything else was stored.
+     */
+    record Written(Set<String> stale, Map<String, String> refused) {
+        static final Written ALL = new Written(Set.of(), Map.of());
+    }
+
     private Bulk() {
     }
 
     /**
      * Indexes with external versioning: a document older than (or as old as) the stored one is
      * refused with 409, which is the point (a duplicate or out-of-order delivery never takes a
-     * document back) and not an error; answers the ids so refused. Any other failure fails the
-     * whole call.
+     * document back) and not an error. A document refused for good (another 4xx) is answered as
+     * such, so one bad document cannot hold up the rest. A failure that may pass (429, 5xx, no
+     * answer) fails the whole call, to be retried.
      */
-    static Future<Set<String>> index(ElasticsearchAsyncClient es, Context context, String index, List<VersionedDocument> docs) {
+    static Future<Written> index(ElasticsearchAsyncClient es, Context context, String index, List<VersionedDocument> docs) {
         if (docs.isEmpty()) {
-            return Future.succeededFuture(Set.of());
+            return Future.succeededFuture(Written.ALL);
         }
         BulkRequest.Builder request = new BulkRequest.Builder();
         for (VersionedDocument doc : docs) {
@@ -46,22 +56,26 @@ final class Bulk {
         BulkRequest built = request.build();
         return InfraClients.onContext(context, () -> es.bulk(built)).compose(response -> {
             if (!response.errors()) {
-                return Future.succeededFuture(Set.of());
+                return Future.succeededFuture(Written.ALL);
             }
-            Optional<BulkResponseItem> failed = response.items().stream()
-                .filter(item -> item.error() != null && item.status() != 409)
+            Optional<BulkResponseItem> passing = response.items().stream()
+                .filter(item -> item.error() != null && (item.status() == 429 || item.status() >= 500))
                 .findFirst();
-            if (failed.isPresent()) {
-                return Future.failedFuture(new IllegalStateException("Elasticsearch refused document " + failed.get().id() + " of "
-                    + index + ": " + failed.get().error().type() + " " + failed.get().error().reason()));
+            if (passing.isPresent()) {
+                return Future.failedFuture(new IllegalStateException("Elasticsearch could not store document " + passing.get().id()
+                    + " of " + index + " now: " + passing.get().error().type() + " " + passing.get().error().reason()));
             }
-            Set<String> refused = new HashSet<>();
+            Set<String> stale = new HashSet<>();
+            Map<String, String> refused = new HashMap<>();
             response.items().forEach(item -> {
                 if (item.status() == 409) {
-                    refused.add(item.id());
+                    stale.add(item.id());
+                } else if (item.error() != null) {
+                    refused.put(item.id(), "Elasticsearch refused the document for " + index + ": " + item.error().type() + " "
+                        + item.error().reason());
                 }
             });
-            return Future.succeededFuture(refused);
+            return Future.succeededFuture(new Written(stale, refused));
         });
     }
 

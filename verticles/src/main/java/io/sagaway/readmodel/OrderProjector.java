@@ -35,6 +35,10 @@ import java.util.function.Supplier;
  * dropped and made again under the same name), and then the document decides. An order whose write
  * was refused because the index holds a newer version (a rebuild's replay wrote it) is forgotten,
  * so its next events start from the document.
+ *
+ * <p>An order whose events cannot become a document (its data breaks a rule the document relies
+ * on) or whose document Elasticsearch refuses for good is set aside with the reason, and the
+ * others of the batch are written: one order never holds up everyone's read side.
  */
 public final class OrderProjector {
 
@@ -61,7 +65,8 @@ public final class OrderProjector {
         this.bus = bus;
     }
 
-    public Future<Void> project(List<Envelope> batch) {
+    /** Projects a batch into every target index; answers the events set aside, with their reasons. */
+    public Future<List<ProjectionConsumer.SetAside>> project(List<Envelope> batch) {
         Map<String, List<Envelope>> byOrder = new LinkedHashMap<>();
         for (Envelope e : batch) {
             if (OrderRepository.isOrderEvent(e.type())) {
@@ -69,16 +74,29 @@ public final class OrderProjector {
             }
         }
         if (byOrder.isEmpty()) {
-            return Future.succeededFuture();
+            return Future.succeededFuture(List.of());
         }
         return targets.get()
             .compose(indices -> Future.all(indices.stream().map(index -> projectInto(index, byOrder)).toList()))
-            .onSuccess(v -> report(byOrder))
-            .mapEmpty();
+            .map(all -> {
+                Map<String, String> refused = new LinkedHashMap<>();
+                all.<Map<String, String>>list().forEach(refused::putAll);
+                List<ProjectionConsumer.SetAside> setAside = new ArrayList<>();
+                refused.forEach((orderId, reason) -> byOrder.get(orderId)
+                    .forEach(event -> setAside.add(new ProjectionConsumer.SetAside(event, reason))));
+                Map<String, List<Envelope>> projected = new LinkedHashMap<>(byOrder);
+                projected.keySet().removeAll(refused.keySet());
+                report(projected);
+                return setAside;
+            });
     }
 
-    /** Applies each order's events to its document in {@code index} and writes the results in one bulk request. */
-    public Future<Void> projectInto(String index, Map<String, List<Envelope>> byOrder) {
+    /**
+     * Applies each order's events to its document in {@code index} and writes the results in one
+     * bulk request; answers the orders set aside (their events cannot become a document, or
+     * Elasticsearch refused it for good), each with the reason.
+     */
+    public Future<Map<String, String>> projectInto(String index, Map<String, List<Envelope>> byOrder) {
         Map<String, OrderView> known = new HashMap<>();
         List<String> unknown = new ArrayList<>();
         byOrder.forEach((orderId, events) -> {
@@ -93,16 +111,33 @@ public final class OrderProjector {
             }
         });
         return Bulk.get(es, context, index, unknown).compose(current -> {
-            current.forEach((orderId, document) -> known.put(orderId, OrderDocuments.toView(document)));
+            Map<String, String> refused = new LinkedHashMap<>();
+            current.forEach((orderId, document) -> {
+                try {
+                    known.put(orderId, OrderDocuments.toView(document));
+                } catch (RuntimeException e) {
+                    refused.put(orderId, "its document in " + index + " cannot be read: " + e);
+                }
+            });
             List<Future<Bulk.VersionedDocument>> docs = new ArrayList<>();
             Map<String, OrderView> written = new HashMap<>();
-            byOrder.forEach((orderId, events) -> docs.add(advance(orderId, known.get(orderId), events)
-                .onSuccess(order -> {
-                    if (order != null) {
-                        written.put(orderId, order.view());
-                    }
-                })
-                .map(order -> order == null ? null : toDocument(order, events))));
+            byOrder.forEach((orderId, events) -> {
+                if (!refused.containsKey(orderId)) {
+                    docs.add(advance(orderId, known.get(orderId), events)
+                        .compose(order -> order == null ? Future.<Bulk.VersionedDocument>succeededFuture() : Unprojectable.check(() -> {
+                            Bulk.VersionedDocument doc = toDocument(order, events);
+                            written.put(orderId, order.view());
+                            return doc;
+                        }))
+                        .recover(e -> {
+                            if (e instanceof Unprojectable) {
+                                refused.put(orderId, e.getMessage());
+                                return Future.<Bulk.VersionedDocument>succeededFuture();
+                            }
+                            return Future.failedFuture(e);
+                        }));
+                }
+            });
             return Future.all(docs).compose(all -> {
                 Instant now = Instant.now();
                 List<Bulk.VersionedDocument> changed = new ArrayList<>();
@@ -112,16 +147,17 @@ public final class OrderProjector {
                             f.result().source().put("projectedAt", now.toString())));
                     }
                 }
-                return Bulk.index(es, context, index, changed).<Void>map(refused -> {
-                    // Refused: the index holds a newer version (a rebuild's replay). Forget the order, so its next events start from that.
+                return Bulk.index(es, context, index, changed).map(result -> {
+                    // Stale: the index holds a newer version (a rebuild's replay). Forget the order, so its next events start from that.
                     written.forEach((orderId, view) -> {
-                        if (refused.contains(orderId)) {
+                        if (result.stale().contains(orderId) || result.refused().containsKey(orderId)) {
                             recent.remove(key(index, orderId));
                         } else {
                             recent.put(key(index, orderId), view);
                         }
                     });
-                    return null;
+                    refused.putAll(result.refused());
+                    return refused;
                 });
             });
         });
@@ -142,8 +178,10 @@ public final class OrderProjector {
                     return Future.succeededFuture(o);
                 }
                 if (e.version() == o.version() + 1) {
-                    o.apply(new Order.Recorded((int) e.version(), e.occurredAt(), OrderRepository.decode(e.type(), e.payload())));
-                    return Future.succeededFuture(o);
+                    return Unprojectable.check(() -> {
+                        o.apply(new Order.Recorded((int) e.version(), e.occurredAt(), OrderRepository.decode(e.type(), e.payload())));
+                        return o;
+                    });
                 }
                 return orders.loadAt(orderId, (int) e.version()).map(view -> view.map(Order::fromView).orElse(o));
             });

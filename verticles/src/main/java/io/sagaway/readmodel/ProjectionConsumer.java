@@ -1,6 +1,7 @@
 package io.sagaway.readmodel;
 
 import io.sagaway.infra.InfraClients;
+import io.sagaway.messaging.DeadLetters;
 import io.sagaway.messaging.Envelope;
 import io.sagaway.messaging.JsonCodec;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,10 @@ import java.util.Map;
  * only after the projector's writes were acknowledged. When a batch fails (Elasticsearch down),
  * the consumer rewinds to the batch's start, backs off exponentially, and tries again: it pauses,
  * and loses nothing. Projectors are idempotent by version, so a retried batch is harmless.
+ *
+ * <p>What can never be projected (an unreadable record, an event whose document Elasticsearch
+ * refuses for good) is set aside as a dead letter with its reason, visible to operators and
+ * redrivable, before the batch's offsets are committed: the partition moves on.
  */
 public final class ProjectionConsumer {
 
@@ -35,10 +41,14 @@ public final class ProjectionConsumer {
     static final int BATCH_WAIT_MS = 100;
     static final int BATCH_MIN_BYTES = 256 * 1024;
 
-    /** Projects one batch; completes once the documents are durable in Elasticsearch. */
+    /** Projects one batch; completes once the documents are durable in Elasticsearch, with the events it set aside. */
     @FunctionalInterface
     public interface BatchHandler {
-        Future<Void> project(List<Envelope> batch);
+        Future<List<SetAside>> project(List<Envelope> batch);
+    }
+
+    /** An event a projector cannot project, and why. */
+    public record SetAside(Envelope event, String reason) {
     }
 
     private final Vertx vertx;
@@ -46,17 +56,20 @@ public final class ProjectionConsumer {
     private final List<String> topics;
     private final String bootstrapServers;
     private final BatchHandler handler;
+    private final DeadLetters deadLetters;
     private KafkaConsumer<String, String> consumer;
     private volatile boolean stopped;
     private final Promise<Void> ended = Promise.promise();
     private long backoffMs;
 
-    public ProjectionConsumer(Vertx vertx, String group, List<String> topics, String bootstrapServers, BatchHandler handler) {
+    public ProjectionConsumer(Vertx vertx, String group, List<String> topics, String bootstrapServers, BatchHandler handler,
+                              DeadLetters deadLetters) {
         this.vertx = vertx;
         this.group = group;
         this.topics = topics;
         this.bootstrapServers = bootstrapServers;
         this.handler = handler;
+        this.deadLetters = deadLetters;
     }
 
     public Future<Void> start() {
@@ -100,18 +113,25 @@ public final class ProjectionConsumer {
         Map<TopicPartition, Long> first = new LinkedHashMap<>();
         Map<TopicPartition, Long> last = new LinkedHashMap<>();
         List<Envelope> batch = new ArrayList<>(records.size());
+        Map<Envelope, KafkaConsumerRecord<String, String>> recordOf = new IdentityHashMap<>();
+        List<Future<?>> unreadable = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             KafkaConsumerRecord<String, String> r = records.recordAt(i);
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
             first.putIfAbsent(tp, r.offset());
             last.put(tp, r.offset());
             try {
-                batch.add(Envelope.fromJson(r.value()));
+                Envelope envelope = Envelope.fromJson(r.value());
+                batch.add(envelope);
+                recordOf.put(envelope, r);
             } catch (JsonCodec.MalformedMessageException e) {
-                LOG.warn("projector {}: skipping unreadable record {}@{}: {}", group, tp, r.offset(), e.getMessage());
+                unreadable.add(setAside(r, null, "unreadable record: " + e.getMessage()));
             }
         }
-        return handler.project(batch)
+        return Future.all(unreadable)
+            .compose(v -> handler.project(batch))
+            .compose(setAside -> Future.all(setAside.stream()
+                .map(s -> setAside(recordOf.get(s.event()), s.event().messageId(), s.reason())).toList()))
             .compose(v -> {
                 Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
                 last.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset + 1, "")));
@@ -122,5 +142,13 @@ public final class ProjectionConsumer {
                 first.forEach((tp, offset) -> rewinds.add(consumer.seek(tp, offset)));
                 return Future.all(rewinds).transform(v -> Future.failedFuture(failure));
             });
+    }
+
+    /** Stores a record as a dead letter of this projector (the same message again updates its letter). */
+    private Future<?> setAside(KafkaConsumerRecord<String, String> record, String messageId, String reason) {
+        LOG.warn("projector {}: setting aside {}-{}@{} as a dead letter: {}", group, record.topic(), record.partition(), record.offset(),
+            reason);
+        return deadLetters.put(group, messageId, record.topic(), record.partition(), record.offset(), record.key(), record.value(),
+            "projector: " + reason, 1);
     }
 }

@@ -2,6 +2,7 @@ package io.sagaway.readmodel;
 
 import io.sagaway.eventstore.EventStore;
 import io.sagaway.infra.InfraClients;
+import io.sagaway.messaging.DeadLetters;
 import io.sagaway.messaging.TopicNames;
 import io.sagaway.order.store.OrderRepository;
 import io.vertx.core.Future;
@@ -13,7 +14,8 @@ import java.util.List;
 /**
  * Keeps the read model current: the order projector on {@code order.events} and the saga
  * projector on {@code saga.events}, each in its own consumer group, writing in bulk and
- * committing offsets only after Elasticsearch acknowledged.
+ * committing offsets only after Elasticsearch acknowledged, and setting aside as dead letters the
+ * events that can never be projected.
  */
 public final class ProjectorVerticle extends VerticleBase {
 
@@ -42,11 +44,12 @@ public final class ProjectorVerticle extends VerticleBase {
         OrderProjector orderProjector = new OrderProjector(es, context,
             new OrderRepository(pool, new EventStore(), settings.topics().orderEvents(), Integer.MAX_VALUE),
             () -> targets.of(ReadModelIndices.Kind.ORDERS), vertx.eventBus());
+        DeadLetters deadLetters = new DeadLetters(pool);
         SagaProjector sagaProjector = new SagaProjector(es, context, () -> targets.of(ReadModelIndices.Kind.SAGAS), vertx.eventBus());
         orders = new ProjectionConsumer(vertx, settings.topics().consumer("order-projector"), List.of(settings.topics().orderEvents()),
-            settings.kafkaBootstrapServers(), orderProjector::project);
+            settings.kafkaBootstrapServers(), orderProjector::project, deadLetters);
         sagas = new ProjectionConsumer(vertx, settings.topics().consumer("saga-projector"), List.of(settings.topics().sagaEvents()),
-            settings.kafkaBootstrapServers(), sagaProjector::project);
+            settings.kafkaBootstrapServers(), sagaProjector::project, deadLetters);
         // The indices must exist before the first batch; if Elasticsearch is down, the consumers' retries cover it.
         return Future.all(indices.ensure(ReadModelIndices.Kind.ORDERS), indices.ensure(ReadModelIndices.Kind.SAGAS))
             .recover(e -> Future.succeededFuture())

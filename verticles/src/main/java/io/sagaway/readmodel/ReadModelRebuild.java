@@ -144,6 +144,8 @@ public final class ReadModelRebuild {
                 }
                 Progress<Long> next = new Progress<>(last, at.done() + rows.size(), false);
                 return orders.projectInto(target, byOrder)
+                    .onSuccess(refused -> refused.forEach((orderId, reason) ->
+                        LOG.warn("rebuild into {}: order {} left out: {}", target, orderId, reason)))
                     .compose(v -> RebuildStore.progress(pool, id, next.done(), Math.max(total, next.done())))
                     .map(next);
             });
@@ -168,6 +170,8 @@ public final class ReadModelRebuild {
                 }
                 Progress<String> next = new Progress<>(lastId, at.done() + rows.size(), false);
                 return Bulk.index(es, context, target, docs)
+                    .onSuccess(written -> written.refused().forEach((sagaId, reason) ->
+                        LOG.warn("rebuild into {}: saga {} left out: {}", target, sagaId, reason)))
                     .compose(v -> RebuildStore.progress(pool, id, next.done(), Math.max(total, next.done())))
                     .map(next);
             });

@@ -37,7 +37,8 @@ public final class SagaProjector {
         this.bus = bus;
     }
 
-    public Future<Void> project(List<Envelope> batch) {
+    /** Projects a batch into every target index; answers the events whose documents Elasticsearch refused for good. */
+    public Future<List<ProjectionConsumer.SetAside>> project(List<Envelope> batch) {
         Map<String, Envelope> newest = new LinkedHashMap<>();
         for (Envelope e : batch) {
             if (SAGA_UPDATED.equals(e.type())) {
@@ -45,20 +46,35 @@ public final class SagaProjector {
             }
         }
         if (newest.isEmpty()) {
-            return Future.succeededFuture();
+            return Future.succeededFuture(List.of());
         }
         Instant now = Instant.now();
         List<Bulk.VersionedDocument> docs = new ArrayList<>();
-        newest.forEach((sagaId, e) -> docs.add(new Bulk.VersionedDocument(sagaId, e.version(), toDocument(e.payload(), e.occurredAt(), now))));
+        Map<String, String> refused = new LinkedHashMap<>();
+        newest.forEach((sagaId, e) -> {
+            try {
+                docs.add(new Bulk.VersionedDocument(sagaId, e.version(), toDocument(e.payload(), e.occurredAt(), now)));
+            } catch (RuntimeException bad) {
+                refused.put(sagaId, "the saga cannot become a document: " + bad);
+            }
+        });
         return targets.get()
             .compose(indices -> Future.all(indices.stream().map(index -> Bulk.index(es, context, index, docs)).toList()))
-            .onSuccess(v -> newest.forEach((sagaId, e) -> {
-                long lag = System.currentTimeMillis() - e.occurredAt().toEpochMilli();
-                ProjectionMetrics.get().record(lag);
-                bus.publish(Addresses.PROJECTION_UPDATES, new JsonObject().put("kind", "saga").put("id", sagaId)
-                    .put("orderId", e.aggregateId()).put("version", e.version()).put("lagMs", lag));
-            }))
-            .mapEmpty();
+            .map(all -> {
+                all.<Bulk.Written>list().forEach(written -> refused.putAll(written.refused()));
+                List<ProjectionConsumer.SetAside> setAside = new ArrayList<>();
+                newest.forEach((sagaId, e) -> {
+                    if (refused.containsKey(sagaId)) {
+                        setAside.add(new ProjectionConsumer.SetAside(e, refused.get(sagaId)));
+                        return;
+                    }
+                    long lag = System.currentTimeMillis() - e.occurredAt().toEpochMilli();
+                    ProjectionMetrics.get().record(lag);
+                    bus.publish(Addresses.PROJECTION_UPDATES, new JsonObject().put("kind", "saga").put("id", sagaId)
+                        .put("orderId", e.aggregateId()).put("version", e.version()).put("lagMs", lag));
+                });
+                return setAside;
+            });
     }
 
     /** A saga as the {@code sagas} index holds it. */

@@ -4,8 +4,10 @@ import io.sagaway.api.CommandFailure;
 import io.sagaway.api.ErrorCode;
 import io.sagaway.eventstore.EventStore;
 import io.sagaway.infra.InfraClients;
+import io.sagaway.messaging.DeadLetters;
 import io.sagaway.messaging.Envelope;
 import io.sagaway.messaging.JsonCodec;
+import io.sagaway.messaging.TopicSetup;
 import io.sagaway.order.domain.Address;
 import io.sagaway.order.domain.OrderEvent;
 import io.sagaway.order.domain.OrderItem;
@@ -13,6 +15,7 @@ import io.sagaway.order.store.OrderRepository;
 import io.sagaway.readmodel.ReadModelQueries.OrderQuery;
 import io.sagaway.readmodel.ReadModelQueries.OrderSort;
 import io.sagaway.testing.Await;
+import io.sagaway.testing.SagaFixture;
 import io.sagaway.testing.TestSchema;
 import io.sagaway.testing.TestServices;
 import io.vertx.core.Context;
@@ -20,16 +23,23 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -171,6 +181,50 @@ class ReadModelIT {
         List<OrderItem> items = List.of(new OrderItem(sku, quantity, new BigDecimal(price)));
         return new OrderEvent.OrderPlaced(orderId, customer, items, new Address("1 Main", "Seoul", "04524", "KR"), "KRW",
             new BigDecimal(price).multiply(BigDecimal.valueOf(quantity)));
+    }
+
+    /**
+     * Before: an amount whose minor units overflow a long, or a city too long for a keyword term,
+     * failed the whole batch, and the consumer rewound and retried it for ever, so no order behind
+     * it reached the read model.
+     */
+    @Test
+    void anOrderThatCanNeverBeProjectedIsSetAsideAsADeadLetterAndThePartitionMovesOn() throws Exception {
+        String topic = TestServices.uniqueName("it-projection-");
+        String bootstrap = TestServices.endpoints().kafkaBootstrapServers();
+        Await.result(TopicSetup.ensure(vertx, bootstrap, List.of(topic), 1, (short) 1));
+        String overflowing = "o-" + UUID.randomUUID();
+        String immense = "o-" + UUID.randomUUID();
+        String good = "o-" + UUID.randomUUID();
+        List<Envelope> events = List.of(
+            event(overflowing, 1, T0, placed(overflowing, "mallory", "SKU-1", 1, "100000000000000000")),
+            event(immense, 1, T0, new OrderEvent.OrderPlaced(immense, "mallory", List.of(new OrderItem("SKU-1", 1, BigDecimal.ONE)),
+                new Address("1 Main", "c".repeat(33_000), "04524", "KR"), "KRW", BigDecimal.ONE)),
+            event(good, 1, T0, placed(good, "gina", "SKU-1", 1, "5.00")));
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap), new StringSerializer(),
+            new StringSerializer())) {
+            for (Envelope e : events) {
+                producer.send(new ProducerRecord<>(topic, e.aggregateId(), e.toJson().encode())).get();
+            }
+        }
+        String group = TestServices.uniqueName("it-order-projector-");
+        ProjectionConsumer consumer = new ProjectionConsumer(vertx, group, List.of(topic), bootstrap, orderProjector()::project,
+            new DeadLetters(schema.pool()));
+        Await.result(consumer.start());
+        try {
+            SagaFixture.awaitValue(() -> Await.result(queries.order(good)).orElse(null), Duration.ofSeconds(30), "the good order projected");
+            SagaFixture.awaitValue(() -> schema.count("SELECT count(*) FROM dead_letters WHERE consumer = '" + group + "'") == 2 ? true : null,
+                Duration.ofSeconds(30), "both bad orders set aside");
+            var letters = Await.result(schema.pool().preparedQuery("SELECT record_key, error FROM dead_letters WHERE consumer = $1")
+                .execute(Tuple.of(group)));
+            Map<String, String> errors = new HashMap<>();
+            letters.forEach(row -> errors.put(row.getString("record_key"), row.getString("error")));
+            assertThat(errors.get(overflowing)).startsWith("projector: ").contains("ArithmeticException");
+            assertThat(errors.get(immense)).startsWith("projector: ").contains("Elasticsearch refused");
+            assertThat(Await.result(queries.order(overflowing))).isEmpty();
+        } finally {
+            Await.result(consumer.stop());
+        }
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.sagaway.stack;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,14 +27,32 @@ public final class StackResolver {
     /**
      * The endpoints in use, and what the local stack had to start for them.
      *
-     * @param stack   null when every service is external
-     * @param started the services this resolution started, which {@link #stopStarted()} stops
+     * @param stack     null when every service is external
+     * @param fromStack the services the local stack provides, started or reused
+     * @param started   the services this resolution started, which {@link #stopStarted()} stops
      */
-    public record Resolution(StackEndpoints endpoints, LocalStack stack, Set<ServiceKind> started) {
+    public record Resolution(StackEndpoints endpoints, LocalStack stack, Set<ServiceKind> fromStack, Set<ServiceKind> started) {
         public void stopStarted() {
             if (stack != null && !started.isEmpty()) {
                 stack.stop(started);
             }
+        }
+
+        /**
+         * The local services that already answered and were reused: they stay running when this
+         * process stops. Each is named with its port, and with its pid when an earlier start from
+         * the same stack folder left it behind (a killed platform, say), which {@code stack.sh down} stops.
+         */
+        public List<String> reusedAndLeftRunning() {
+            List<String> reused = new ArrayList<>();
+            for (ServiceKind kind : fromStack) {
+                if (!started.contains(kind)) {
+                    reused.add(kind.displayName() + " on port " + stack.settings().port(kind) + stack.pid(kind)
+                        .map(pid -> " (pid " + pid + ", left by an earlier start from " + stack.settings().dir() + ")")
+                        .orElse(" (not started by this stack)"));
+                }
+            }
+            return reused;
         }
     }
 
@@ -51,11 +71,11 @@ public final class StackResolver {
             local.add(ServiceKind.ELASTICSEARCH);
         }
         if (local.isEmpty()) {
-            return new Resolution(external(env, null), null, Set.of());
+            return new Resolution(external(env, null), null, Set.of(), Set.of());
         }
         LocalStack stack = new LocalStack(StackSettings.fromEnv(env));
         Set<ServiceKind> started = stack.up(local);
-        return new Resolution(external(env, stack.endpoints()), stack, started);
+        return new Resolution(external(env, stack.endpoints()), stack, local, started);
     }
 
     /**

@@ -5,13 +5,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,6 +53,17 @@ class LocalStackCycleIT {
         assertThat(startedAgain).isEmpty();
         assertThat(pids()).isEqualTo(pids);
 
+        // A platform started again after a kill -9 reuses what the killed one left, and says so.
+        StackResolver.Resolution reused = StackResolver.resolve(stackEnvironment());
+        assertThat(reused.started()).isEmpty();
+        assertThat(reused.reusedAndLeftRunning()).hasSize(4)
+            .anySatisfy(line -> assertThat(line).startsWith("PostgreSQL on port " + BASE + " (pid " + pids.get(ServiceKind.POSTGRESQL)));
+        // The stack script runs with a JDK 21+ of its own choice, whatever the machine's default java is.
+        String status = script("status");
+        for (ServiceKind kind : ServiceKind.values()) {
+            assertThat(status).contains(kind.displayName()).contains("STARTED_BY_STACK (pid " + pids.get(kind) + ")");
+        }
+
         Set<ServiceKind> stopped = stack.down();
         assertThat(stopped).containsExactlyInAnyOrder(ServiceKind.values());
         for (ServiceKind kind : ServiceKind.values()) {
@@ -75,6 +89,39 @@ class LocalStackCycleIT {
                 .hasMessageContaining("port " + port);
         }
         assertThat(blocked.status().get(ServiceKind.REDIS)).isEqualTo(LocalStack.State.STOPPED);
+    }
+
+    private static Map<String, String> stackEnvironment() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("SAGAWAY_STACK_DIR", stack.settings().dir().toString());
+        env.put("SAGAWAY_STACK_POSTGRES_PORT", Integer.toString(BASE));
+        env.put("SAGAWAY_STACK_REDIS_PORT", Integer.toString(BASE + 1));
+        env.put("SAGAWAY_STACK_KAFKA_PORT", Integer.toString(BASE + 2));
+        env.put("SAGAWAY_STACK_KAFKA_CONTROLLER_PORT", Integer.toString(BASE + 3));
+        env.put("SAGAWAY_STACK_ELASTICSEARCH_PORT", Integer.toString(BASE + 4));
+        return env;
+    }
+
+    /** Runs deployment/scripts/stack.sh as a user does: no JAVA_HOME, the machine's PATH. */
+    private static String script(String command) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(Path.of("../scripts/stack.sh").toAbsolutePath().normalize().toString(), command)
+                .redirectErrorStream(true);
+            builder.environment().putAll(stackEnvironment());
+            builder.environment().remove("JAVA_HOME");
+            builder.environment().remove("SAGAWAY_STACK_JAVA_HOME");
+            Process process = builder.start();
+            process.getOutputStream().close();
+            String output = new String(process.getInputStream().readAllBytes());
+            assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+            assertThat(process.exitValue()).as(output).isZero();
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void everyServiceAnswers() {

@@ -38,7 +38,7 @@ final class GraphiqlPage {
     static String render(boolean builtInIssuer) throws IOException {
         String bundled = resource(BUNDLED_ENTRY);
         JsonObject config = new JsonObject().put("httpEnabled", true).put("graphQLUri", "/graphql").put("graphQLWSEnabled", true)
-            .put("graphQLWSUri", "/graphql").put("query", FIRST_QUERY);
+            .put("graphQLWSUri", "/graphql").put("parameters", new JsonObject().put("query", FIRST_QUERY));
         return resource(OWN_ENTRY)
             .replace("__CONFIG__", config.encode())
             .replace("__SCRIPT__", find(SCRIPT, bundled))
