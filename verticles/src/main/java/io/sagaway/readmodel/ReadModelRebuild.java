@@ -69,25 +69,37 @@ public final class ReadModelRebuild {
     }
 
     private Future<Void> rebuild(ReadModelIndices.Kind kind) {
-        return indices.ensure(kind).compose(current -> {
-            String next = nextVersion(kind, current);
-            return indices.create(kind, next, false)
-                .compose(v -> RebuildStore.start(pool, indices.alias(kind), current, next))
-                .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
-                    ? new CommandFailure(ErrorCode.CONFLICT, "a rebuild of " + indices.alias(kind) + " is already running") : e))
-                .compose(id -> wait(settle)
-                    .compose(v -> replay(kind, next, id))
-                    .compose(v -> indices.swap(kind, current, next))
-                    .compose(v -> RebuildStore.finish(pool, id, "DONE", null))
-                    .compose(v -> indices.delete(current))
-                    .onSuccess(v -> LOG.info("read model {} rebuilt into {}", indices.alias(kind), next))
-                    .recover(e -> {
-                        LOG.error("rebuild of {} failed: {}", indices.alias(kind), e.toString());
-                        return RebuildStore.finish(pool, id, "FAILED", e.getMessage())
-                            .compose(v -> indices.delete(next))
-                            .transform(v -> Future.failedFuture(e));
-                    }));
-        });
+        String alias = indices.alias(kind);
+        return RebuildStore.expire(pool, alias)
+            .compose(orphans -> Future.all(orphans.stream().map(orphan -> {
+                LOG.warn("an earlier rebuild of {} into {} was abandoned (its process died); dropping its index", alias, orphan);
+                return indices.delete(orphan);
+            }).toList()))
+            .compose(v -> indices.ensure(kind))
+            .compose(current -> {
+                String next = nextVersion(kind, current);
+                return indices.create(kind, next, false)
+                    .compose(v -> RebuildStore.start(pool, alias, current, next))
+                    .recover(e -> Future.failedFuture(e instanceof PgException pg && "23505".equals(pg.getSqlState())
+                        ? new CommandFailure(ErrorCode.CONFLICT, "a rebuild of " + alias + " is already running") : e))
+                    .compose(id -> {
+                        long heartbeat = vertx.setPeriodic(RebuildStore.HEARTBEAT.toMillis(), t -> RebuildStore.heartbeat(pool, id)
+                            .onFailure(e -> LOG.warn("rebuild of {}: lease not renewed ({})", alias, e.toString())));
+                        return wait(settle)
+                            .compose(v -> replay(kind, next, id))
+                            .compose(v -> indices.swap(kind, current, next))
+                            .compose(v -> RebuildStore.finish(pool, id, "DONE", null))
+                            .compose(v -> indices.delete(current))
+                            .onSuccess(v -> LOG.info("read model {} rebuilt into {}", alias, next))
+                            .recover(e -> {
+                                LOG.error("rebuild of {} failed: {}", alias, e.toString());
+                                return RebuildStore.finish(pool, id, "FAILED", e.getMessage())
+                                    .compose(v -> indices.delete(next))
+                                    .transform(v -> Future.failedFuture(e));
+                            })
+                            .onComplete(done -> vertx.cancelTimer(heartbeat));
+                    });
+            });
     }
 
     private Future<Void> replay(ReadModelIndices.Kind kind, String target, UUID id) {

@@ -91,6 +91,7 @@ public final class ReadModelVerticle extends VerticleBase {
                 long total = 0;
                 double rate = 0;
                 boolean anyRunning = false;
+                String failure = running.failed() ? running.cause().getMessage() : null;
                 for (int i = 0; i < all.size(); i++) {
                     Optional<JsonObject> part = all.resultAt(i);
                     if (part.isPresent()) {
@@ -99,11 +100,14 @@ public final class ReadModelVerticle extends VerticleBase {
                         total += part.get().getLong("total");
                         rate = Math.max(rate, part.get().getDouble("ratePerSecond"));
                         anyRunning |= "RUNNING".equals(part.get().getString("status"));
+                        if (failure == null && "FAILED".equals(part.get().getString("status"))) {
+                            failure = part.get().getString("error");
+                        }
                     }
                 }
                 return new JsonObject().put("running", anyRunning || !running.isComplete()).put("done", done).put("total", total)
                     .put("ratePerSecond", rate).put("etaSeconds", rate > 0 && total > done ? (total - done) / rate : 0.0)
-                    .put("failed", running.failed() ? running.cause().getMessage() : null)
+                    .put("failed", failure)
                     .put("parts", parts);
             });
     }
