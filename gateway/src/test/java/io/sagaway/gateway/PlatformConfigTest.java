@@ -75,6 +75,9 @@ class PlatformConfigTest {
             .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_ROLES").hasMessageContaining("teleporter");
         assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_PG_POOL_SIZE", "0"), List.of()))
             .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_PG_POOL_SIZE");
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_MAX_REQUEST_BYTES", "2000000"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_MAX_REQUEST_BYTES").hasMessageContaining("Kafka");
+        assertThat(PlatformConfig.load(Map.of("SAGAWAY_MAX_REQUEST_BYTES", "1048576"), List.of()).maxRequestBytes()).isEqualTo(1_048_576);
         assertThatThrownBy(() -> PlatformConfig.load(Map.of(), List.of("--port")))
             .isInstanceOf(ConfigException.class).hasMessageContaining("--port");
     }

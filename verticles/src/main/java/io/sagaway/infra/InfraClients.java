@@ -56,6 +56,9 @@ public final class InfraClients {
     }
 
     /** An idempotent producer: acks from all in-sync replicas, no duplicates or reordering on retry. */
+    /** Largest record the platform sends to Kafka: the producer's max.request.size, and the broker's default message.max.bytes. */
+    public static final int KAFKA_MAX_RECORD_BYTES = 1_048_576;
+
     public static Map<String, String> kafkaProducerConfig(String bootstrapServers) {
         Map<String, String> config = new HashMap<>();
         config.put("bootstrap.servers", bootstrapServers);
@@ -65,6 +68,7 @@ public final class InfraClients {
         config.put("enable.idempotence", "true");
         config.put("max.in.flight.requests.per.connection", "5");
         config.put("linger.ms", "1");
+        config.put("max.request.size", Integer.toString(KAFKA_MAX_RECORD_BYTES));
         return config;
     }
 

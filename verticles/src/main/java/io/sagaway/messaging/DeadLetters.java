@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
@@ -26,6 +27,9 @@ public final class DeadLetters {
                              String error, int attempts, Instant firstFailedAt, Instant lastFailedAt, Instant redrivenAt) {
     }
 
+    /** Longest value a dead letter's announcement on the {@code .DLT} topic carries; the table keeps it whole. */
+    static final int ANNOUNCED_VALUE_CHARS = 64 * 1024;
+
     private final Pool pool;
 
     public DeadLetters(Pool pool) {
@@ -40,30 +44,43 @@ public final class DeadLetters {
      */
     public Future<UUID> put(String consumer, String messageId, String topic, int partition, long offset, String key, String value,
                             String error, int attempts) {
+        return pool.withTransaction(tx -> put(tx, consumer, messageId, topic, partition, offset, key, value, error, attempts));
+    }
+
+    /** As {@link #put(String, String, String, int, long, String, String, String, int)}, within the caller's transaction. */
+    public static Future<UUID> put(SqlConnection tx, String consumer, String messageId, String topic, int partition, long offset,
+                                   String key, String value, String error, int attempts) {
         UUID id = UUID.randomUUID();
         Instant now = Instant.now();
         String conflictTarget = messageId == null
             ? "(consumer, topic, partition_no, record_offset)"
             : "(consumer, message_id) WHERE message_id IS NOT NULL";
-        return pool.withTransaction(tx -> tx.preparedQuery("""
-                    INSERT INTO dead_letters (id, consumer, message_id, topic, partition_no, record_offset, record_key, record_value,
-                                              error, attempts, first_failed_at, last_failed_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
-                    ON CONFLICT %s DO UPDATE
-                      SET error = EXCLUDED.error, attempts = dead_letters.attempts + EXCLUDED.attempts,
-                          last_failed_at = EXCLUDED.last_failed_at, redriven_at = NULL
-                    RETURNING id""".formatted(conflictTarget))
-                .execute(Tuple.from(new Object[] {id, consumer, messageId == null ? null : UUID.fromString(messageId), topic,
-                    partition, offset, key, value, error, attempts, now.atOffset(ZoneOffset.UTC)}))
-                .compose(rows -> {
-                    UUID stored = rows.iterator().next().getUUID("id");
-                    JsonObject letter = new JsonObject().put("deadLetterId", stored.toString()).put("consumer", consumer)
-                        .put("topic", topic).put("partition", partition).put("offset", offset).put("key", key)
-                        .put("value", value).put("error", error).put("attempts", attempts);
-                    Envelope envelope = new Envelope(UUID.randomUUID().toString(), "DeadLetter", "DeadLetter",
-                        key == null ? stored.toString() : key, 0, key, null, now, letter);
-                    return Outbox.insert(tx, List.of(new OutboxMessage(topic + Topics.DEAD_LETTER_SUFFIX, envelope))).map(stored);
-                }));
+        return tx.preparedQuery("""
+                INSERT INTO dead_letters (id, consumer, message_id, topic, partition_no, record_offset, record_key, record_value,
+                                          error, attempts, first_failed_at, last_failed_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+                ON CONFLICT %s DO UPDATE
+                  SET error = EXCLUDED.error, attempts = dead_letters.attempts + EXCLUDED.attempts,
+                      last_failed_at = EXCLUDED.last_failed_at, redriven_at = NULL
+                RETURNING id""".formatted(conflictTarget))
+            .execute(Tuple.from(new Object[] {id, consumer, messageId == null ? null : UUID.fromString(messageId), topic,
+                partition, offset, key, value, error, attempts, now.atOffset(ZoneOffset.UTC)}))
+            .compose(rows -> {
+                UUID stored = rows.iterator().next().getUUID("id");
+                JsonObject letter = new JsonObject().put("deadLetterId", stored.toString()).put("consumer", consumer)
+                    .put("topic", topic).put("partition", partition).put("offset", offset).put("key", key)
+                    .put("error", error).put("attempts", attempts);
+                // The announcement carries the value only while it is small: a record set aside for being too large
+                // must not come back as a dead-letter record too large to send.
+                if (value.length() <= ANNOUNCED_VALUE_CHARS) {
+                    letter.put("value", value);
+                } else {
+                    letter.put("valueChars", value.length());
+                }
+                Envelope envelope = new Envelope(UUID.randomUUID().toString(), "DeadLetter", "DeadLetter",
+                    key == null ? stored.toString() : key, 0, key, null, now, letter);
+                return Outbox.insert(tx, List.of(new OutboxMessage(topic + Topics.DEAD_LETTER_SUFFIX, envelope))).map(stored);
+            });
     }
 
     /** Newest first, {@code first} after the cursor (an offset into the list). */

@@ -1,5 +1,6 @@
 package io.sagaway.outbox;
 
+import io.sagaway.messaging.DeadLetters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +11,11 @@ import io.vertx.sqlclient.Tuple;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
@@ -34,6 +40,11 @@ import java.util.concurrent.TimeUnit;
  * A crash between the send and the commit leaves the rows pending: they are sent again later with
  * the same message id (at-least-once; consumers dedupe). Nothing is lost while Kafka is down:
  * the send fails, the transaction rolls back, and the rows wait.
+ *
+ * <p>A row Kafka can never take (too large for a record, say) would otherwise come first in every
+ * batch and stop every saga everywhere: it is moved, in the same transaction, to the dead letters
+ * of {@value #DEAD_LETTER_CONSUMER} with the reason, where operators see it and can redrive it
+ * once the cause is fixed; the other rows are published.
  */
 public final class OutboxRelay {
 
@@ -44,7 +55,14 @@ public final class OutboxRelay {
         AfterSend NOTHING = ids -> Future.succeededFuture();
     }
 
+    /** The dead letters of rows the relay could not send, under this consumer name. */
+    public static final String DEAD_LETTER_CONSUMER = "outbox-relay";
+
     private record PendingRow(UUID id, String key, String topic, String payload, JsonObject headers) {
+    }
+
+    /** A row Kafka refused for good, and why. */
+    private record Refused(PendingRow row, String reason) {
     }
 
     /** Rows read for one batch, and whether some shard may have more (it gave as many rows as it was asked for). */
@@ -95,12 +113,28 @@ public final class OutboxRelay {
 
     private Future<Batch> publish(SqlConnection tx, Pending pending) {
         List<PendingRow> rows = pending.rows();
-        List<UUID> ids = rows.stream().map(PendingRow::id).toList();
-        return send(rows)
-            .compose(v -> afterSend.afterSend(ids))
-            .compose(v -> tx.preparedQuery("UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)")
-                .execute(Tuple.of(ids.toArray(UUID[]::new))))
-            .map(updated -> new Batch(rows.size(), pending.mayHaveMore()));
+        return send(rows).compose(refused -> {
+            List<UUID> sent = rows.stream().map(PendingRow::id).filter(id -> refused.stream().noneMatch(r -> r.row().id().equals(id)))
+                .toList();
+            return afterSend.afterSend(sent)
+                .compose(v -> tx.preparedQuery("UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)")
+                    .execute(Tuple.of(sent.toArray(UUID[]::new))))
+                .compose(v -> setAside(tx, refused))
+                .map(v -> new Batch(sent.size(), pending.mayHaveMore() || !refused.isEmpty()));
+        });
+    }
+
+    /** Moves rows Kafka refused for good from the outbox to the dead letters, in the batch's transaction. */
+    private Future<Void> setAside(SqlConnection tx, List<Refused> refused) {
+        Future<Void> chain = Future.succeededFuture();
+        for (Refused r : refused) {
+            chain = chain
+                .compose(v -> DeadLetters.put(tx, DEAD_LETTER_CONSUMER, r.row().id().toString(), r.row().topic(), -1, -1, r.row().key(),
+                    r.row().payload(), "outbox relay: Kafka refused the record for good: " + r.reason(), 1))
+                .compose(id -> tx.preparedQuery("DELETE FROM outbox WHERE id = $1").execute(Tuple.of(r.row().id())))
+                .mapEmpty();
+        }
+        return chain;
     }
 
     /** Locks every shard no other relay holds; cheap, unlike finding first which shards have pending rows. */
@@ -142,23 +176,36 @@ public final class OutboxRelay {
 
     /**
      * Sends in order from one worker thread (the producer keeps per-partition order for calls from
-     * one thread) and waits for every acknowledgement; any failure fails the whole batch.
+     * one thread) and waits for every acknowledgement. Answers the rows Kafka refused for good;
+     * any other failure (Kafka down, a timeout) fails the whole batch, to be sent again.
      */
-    private Future<Void> send(List<PendingRow> rows) {
+    private Future<List<Refused>> send(List<PendingRow> rows) {
         return vertx.executeBlocking(() -> {
             List<java.util.concurrent.Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
             for (PendingRow row : rows) {
                 acks.add(producer.send(toRecord(row)));
             }
-            for (java.util.concurrent.Future<RecordMetadata> ack : acks) {
+            List<Refused> refused = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
                 try {
-                    ack.get(sendTimeoutMs, TimeUnit.MILLISECONDS);
+                    acks.get(i).get(sendTimeoutMs, TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
-                    throw e.getCause() instanceof Exception cause ? cause : e;
+                    if (isRefusedForGood(e.getCause())) {
+                        refused.add(new Refused(rows.get(i), e.getCause().toString()));
+                    } else {
+                        throw e.getCause() instanceof Exception cause ? cause : e;
+                    }
                 }
             }
-            return null;
+            return refused;
         }, true);
+    }
+
+    /** Whether Kafka refused this record itself, for a reason no retry changes. */
+    static boolean isRefusedForGood(Throwable failure) {
+        return failure instanceof RecordTooLargeException || failure instanceof RecordBatchTooLargeException
+            || failure instanceof InvalidTopicException || failure instanceof InvalidRecordException
+            || failure instanceof SerializationException;
     }
 
     private static ProducerRecord<String, String> toRecord(PendingRow row) {

@@ -167,6 +167,26 @@ class OutboxRelayIT {
         assertThat(schema.count("SELECT count(*) FROM outbox WHERE published_at IS NULL")).as("pending rows stay").isEqualTo(2);
     }
 
+    /** Before: the send failure rolled the batch back, the same rows came first again, and nothing was ever published. */
+    @Test
+    void aRowKafkaCanNeverTakeIsSetAsideAsADeadLetterAndTheOthersArePublished() {
+        String big = "order-" + UUID.randomUUID();
+        Instant at = Instant.now();
+        Envelope tooLarge = new Envelope(UUID.randomUUID().toString(), "TestEvent", "Order", big, 1, big, big, at,
+            new JsonObject().put("blob", "x".repeat(2 * 1024 * 1024)));
+        Await.result(schema.pool().withTransaction(tx -> Outbox.insert(tx, List.of(new OutboxMessage(topic.topic(), tooLarge)))));
+        List<String> orders = appendInterleaved(10, 3);
+        deployRelay(OutboxRelay.AfterSend.NOTHING);
+
+        List<ConsumerRecord<String, String>> records = topic.pollUntil(r -> distinctMessages(r) >= 30, Duration.ofSeconds(60));
+        assertThat(firstSeenVersionsByKey(records).keySet()).containsExactlyInAnyOrderElementsOf(orders);
+        awaitAllPublished();
+        assertThat(schema.count("SELECT count(*) FROM outbox WHERE id = '" + tooLarge.messageId() + "'")).isZero();
+        assertThat(schema.count("SELECT count(*) FROM dead_letters WHERE consumer = '" + OutboxRelay.DEAD_LETTER_CONSUMER
+            + "' AND message_id = '" + tooLarge.messageId() + "' AND record_key = '" + big + "' AND error LIKE '%RecordTooLargeException%'"
+            + " AND length(record_value) > 2000000")).isEqualTo(1);
+    }
+
     private void deployRelay(OutboxRelay.AfterSend afterSend) {
         Await.result(vertx.deployVerticle(new OutboxRelayVerticle(new OutboxRelayVerticle.Settings(
             schema.postgresUri(), schema.name(), TestServices.endpoints().kafkaBootstrapServers(), 64,

@@ -1,6 +1,7 @@
 package io.sagaway.gateway.config;
 
 import io.sagaway.gateway.auth.AuthService;
+import io.sagaway.infra.InfraClients;
 import io.sagaway.saga.domain.SagaPolicy;
 import io.sagaway.stack.StackResolver;
 
@@ -147,7 +148,7 @@ public record PlatformConfig(
             sagaPolicy(settings),
             settings.getOrDefault(JWT_SECRET, ""),
             users(settings.getOrDefault(AUTH_USERS, "")),
-            intBetween(MAX_REQUEST_BYTES, settings.getOrDefault(MAX_REQUEST_BYTES, "65536"), 1024, 100_000_000),
+            maxRequestBytes(settings.getOrDefault(MAX_REQUEST_BYTES, "65536")),
             intBetween(GRAPHQL_MAX_DEPTH, settings.getOrDefault(GRAPHQL_MAX_DEPTH, "12"), 2, 100),
             intBetween(GRAPHQL_MAX_COMPLEXITY, settings.getOrDefault(GRAPHQL_MAX_COMPLEXITY, "500"), 10, 100_000),
             intBetween(WAIT_TIMEOUT_MS, settings.getOrDefault(WAIT_TIMEOUT_MS, "30000"), 100, 600_000),
@@ -273,6 +274,17 @@ public record PlatformConfig(
 
     private static int port(String setting, String raw) {
         return intBetween(setting, raw, 1, 65535);
+    }
+
+    /** A request larger than a Kafka record could make messages the outbox relay can never send. */
+    private static int maxRequestBytes(String raw) {
+        int value = intBetween(MAX_REQUEST_BYTES, raw, 1024, Integer.MAX_VALUE);
+        if (value > InfraClients.KAFKA_MAX_RECORD_BYTES) {
+            throw new ConfigException(MAX_REQUEST_BYTES + "=" + value + " is more than the " + InfraClients.KAFKA_MAX_RECORD_BYTES
+                + " bytes Kafka carries in one record (the producer's max.request.size and the broker's message.max.bytes): "
+                + "an accepted request could become a message that cannot be sent. Choose at most " + InfraClients.KAFKA_MAX_RECORD_BYTES);
+        }
+        return value;
     }
 
     private static int intBetween(String setting, String raw, int min, int max) {
