@@ -101,6 +101,19 @@ class ExternalIssuerIT {
             .sendJsonObject(new JsonObject().put("username", "admin").put("password", "admin")).toCompletionStage().toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
         assertThat(issue.statusCode()).isEqualTo(404);
+
+        // Before: a token that is neither an operator's nor a customer's with a customerId read every customer's orders.
+        for (JsonObject claims : List.of(new JsonObject().put("sub", "carol").put("roles", new JsonArray().add("customer")),
+            new JsonObject().put("sub", "dave"), new JsonObject().put("sub", "erin").put("roles", new JsonArray().add("auditor")))) {
+            for (String query : List.of("{ orders { totalCount edges { node { id } } } }", "{ stock(sku: \"SKU-1\") { available } }",
+                "{ sagaForOrder(orderId: \"o-1\") { id } }")) {
+                JsonObject refused = graphql(platform, token(claims), query).bodyAsJsonObject();
+                assertThat(refused.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code"))
+                    .as(claims + " " + query).isEqualTo("FORBIDDEN");
+                JsonObject data = refused.getJsonObject("data");
+                assertThat(data == null || data.stream().allMatch(field -> field.getValue() == null)).as(refused.encode()).isTrue();
+            }
+        }
     }
 
     @Test

@@ -39,15 +39,17 @@ class GraphQLApiIT {
     private static Vertx client;
     private static WebClient web;
     private static int port;
+    private static String indexPrefix;
 
     @BeforeAll
     static void start() throws Exception {
         String schema = "it_gql_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        indexPrefix = schema.replace('_', '-') + "-";
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         platform = new Platform(PlatformConfig.load(Map.of(PlatformConfig.PG_SCHEMA, schema, PlatformConfig.TOPIC_PREFIX, schema + ".",
-            PlatformConfig.INDEX_PREFIX, schema.replace('_', '-') + "-", PlatformConfig.GRAPHQL_MAX_DEPTH, "8",
+            PlatformConfig.INDEX_PREFIX, indexPrefix, PlatformConfig.GRAPHQL_MAX_DEPTH, "8",
             PlatformConfig.MAX_REQUEST_BYTES, "8192", PlatformConfig.HTTP_SEND_BUFFER_BYTES, "65536"), List.of("--port", Integer.toString(port))),
             Platform.endpoints(StackResolver.forTests()));
         platform.start();
@@ -180,7 +182,8 @@ class GraphQLApiIT {
         assertThat(code(gql(alice, "{ noSuchField }"))).isEqualTo("BAD_USER_INPUT");
         JsonObject deep = gql(alice, "{ orders { edges { node { saga { steps { name } timeline { type } } } } pageInfo { endCursor } } }");
         assertThat(deep.getJsonArray("errors")).isNull();
-        JsonObject tooDeep = gql(alice, "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }");
+        String ofTypes = "ofType { ".repeat(60) + "name" + " }".repeat(60);
+        JsonObject tooDeep = gql(alice, "{ __schema { types { fields { type { " + ofTypes + " } } } } }");
         assertThat(code(tooDeep)).isEqualTo("BAD_USER_INPUT");
         StringBuilder wide = new StringBuilder("{");
         for (int i = 0; i < 300; i++) {
@@ -199,6 +202,86 @@ class GraphQLApiIT {
         assertThat(huge.statusCode()).isEqualTo(413);
         assertThat(code(huge.bodyAsJsonObject())).isEqualTo("BAD_USER_INPUT");
         assertThat(zero.encode()).doesNotContain("Exception").doesNotContain("at io.").doesNotContain("SELECT");
+    }
+
+    private static String field(JsonObject response) {
+        return response.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("field");
+    }
+
+    private static JsonObject placeWith(String token, String item, String address, String extra) throws Exception {
+        return gql(token, "mutation { placeOrder(input: {customerId: \"alice\", items: [" + item + "], shippingAddress: " + address + extra
+            + "}) { orderId } }");
+    }
+
+    /** The contract's input rules: each bound refused with BAD_USER_INPUT and its field, and nothing placed. */
+    @Test
+    void valuesBeyondTheContractsBoundsAreRefusedWithTheirFieldAndChangeNothing() throws Exception {
+        String alice = token("alice");
+        String admin = token("admin");
+        long before = gql(admin, "{ orders(filter: {customerId: \"alice\"}) { totalCount } }").getJsonObject("data")
+            .getJsonObject("orders").getLong("totalCount");
+        String item = "{sku: \"SKU-1\", quantity: 1, unitPrice: \"1.00\"}";
+        JsonObject hugePrice = placeWith(alice, "{sku: \"SKU-1\", quantity: 1, unitPrice: \"100000000000000000\"}", ADDRESS, "");
+        assertThat(code(hugePrice)).isEqualTo("BAD_USER_INPUT");
+        assertThat(field(hugePrice)).isEqualTo("items[0].unitPrice");
+        JsonObject longCity = placeWith(alice, item, "{line1: \"1\", city: \"" + "c".repeat(201) + "\", postalCode: \"1\", country: \"KR\"}",
+            "");
+        assertThat(field(longCity)).isEqualTo("shippingAddress.city");
+        assertThat(field(placeWith(alice, item, ADDRESS, ", idempotencyKey: \"" + "k".repeat(201) + "\""))).isEqualTo("idempotencyKey");
+        JsonObject minTotal = gql(alice, "{ orders(filter: {minTotal: \"1e30\"}) { totalCount } }");
+        assertThat(code(minTotal)).isEqualTo("BAD_USER_INPUT");
+        assertThat(field(minTotal)).isEqualTo("filter.minTotal");
+        assertThat(field(gql(alice, "{ order(id: \"" + "x".repeat(65) + "\") { id } }"))).isEqualTo("id");
+        assertThat(field(gql(admin, "mutation { creditAccount(customerId: \"bob\", amount: \"1000000000000.01\") { balance } }")))
+            .isEqualTo("amount");
+        assertThat(field(gql(admin, "mutation { adjustStock(sku: \"SKU-1\", delta: 1500000000) { available } }"))).isEqualTo("delta");
+        assertThat(field(gql(alice, "mutation { cancelOrder(id: \"o-1\", reason: \"" + "r".repeat(201) + "\") { id } }")))
+            .isEqualTo("reason");
+        assertThat(gql(admin, "{ orders(filter: {customerId: \"alice\"}) { totalCount } }").getJsonObject("data").getJsonObject("orders")
+            .getLong("totalCount")).isEqualTo(before);
+    }
+
+    /** Before: a subscription document over HTTP registered a listener nothing ever removed. */
+    @Test
+    void subscriptionsOverHttpAreRefusedAndRegisterNothing() throws Exception {
+        String alice = token("alice");
+        double before = subscriptionGauge();
+        for (int i = 0; i < 1000; i++) {
+            JsonObject refused = gql(alice, "subscription { orderStatusChanged(customerId: \"alice\") { status } }");
+            assertThat(code(refused)).isEqualTo("BAD_USER_INPUT");
+            assertThat(refused.getJsonArray("errors").getJsonObject(0).getString("message")).contains("WebSocket");
+        }
+        assertThat(code(gql(token("admin"), "subscription { sagaUpdated { id } }"))).isEqualTo("BAD_USER_INPUT");
+        assertThat(subscriptionGauge()).isEqualTo(before);
+    }
+
+    private static double subscriptionGauge() throws Exception {
+        String text = web.get(port, "localhost", "/metrics").send().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+            .bodyAsString();
+        return text.lines().filter(l -> l.startsWith("sagaway_graphql_subscriptions ")).map(l -> Double.parseDouble(l.split(" ")[1]))
+            .findFirst().orElseThrow();
+    }
+
+    /** Before: a STRONG order came from the event store but its saga from the read model, which may lag behind it. */
+    @Test
+    void aStrongReadTakesTheNestedSagaFromTheWriteSideToo() throws Exception {
+        String alice = token("alice");
+        String orderId = placeAndComplete(alice, "alice");
+        String sagaId = gql(alice, "{ sagaForOrder(orderId: \"" + orderId + "\") { id } }").getJsonObject("data")
+            .getJsonObject("sagaForOrder").getString("id");
+        // The read model falls behind: its saga document still says RUNNING.
+        var stale = web.postAbs(Platform.endpoints(StackResolver.forTests()).elasticsearchUrl() + "/" + indexPrefix + "sagas/_update/" + sagaId
+                + "?refresh=true")
+            .sendJsonObject(new JsonObject().put("doc", new JsonObject().put("status", "RUNNING")))
+            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(stale.statusCode()).as(stale.bodyAsString()).isEqualTo(200);
+
+        JsonObject reads = gql(alice, "{ eventual: order(id: \"" + orderId + "\") { status saga { status } } strong: order(id: \""
+            + orderId + "\", consistency: STRONG) { status saga { status timeline { type } } } }").getJsonObject("data");
+        assertThat(reads.getJsonObject("eventual").getJsonObject("saga").getString("status")).isEqualTo("RUNNING");
+        assertThat(reads.getJsonObject("strong").getString("status")).isEqualTo("SHIPPED");
+        assertThat(reads.getJsonObject("strong").getJsonObject("saga").getString("status")).isEqualTo("COMPLETED");
+        assertThat(reads.getJsonObject("strong").getJsonObject("saga").getJsonArray("timeline")).isNotEmpty();
     }
 
     @Test

@@ -205,7 +205,8 @@ public final class SubscriptionHub {
         if (!SagaProjector.SAGA_UPDATED.equals(event.type())) {
             return;
         }
-        Set<Promise<Long>> waiting = finishWaiters.get(event.aggregateId());
+        // A saga's messages are keyed by its order (one order, one partition): the saga's own id is in the payload.
+        Set<Promise<Long>> waiting = finishWaiters.get(event.payload().getString("sagaId"));
         if (waiting != null && isFinished(event.payload().getString("status"))) {
             Set.copyOf(waiting).forEach(w -> w.tryComplete(event.version()));
         }
