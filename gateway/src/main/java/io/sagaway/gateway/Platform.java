@@ -10,6 +10,7 @@ import io.sagaway.infra.InfraClients;
 import io.sagaway.infra.Migrations;
 import io.sagaway.infra.ServiceEndpoints;
 import io.sagaway.messaging.DeadLetterVerticle;
+import io.sagaway.messaging.RetentionVerticle;
 import io.sagaway.messaging.TopicNames;
 import io.sagaway.messaging.TopicSetup;
 import io.sagaway.order.command.OrderCommandVerticle;
@@ -74,6 +75,7 @@ public final class Platform {
             LOG.info("PostgreSQL schema '{}' at version {} ({} migrations applied)", config.postgresSchema(),
                 result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion, result.migrationsExecuted);
         }
+        InfraClients.useStaticMembership(config.instanceId());
         vertx = metrics.vertxBuilder().build();
         block(TopicSetup.ensure(vertx, endpoints.kafkaBootstrapServers(), topics.all(), config.kafkaPartitions(),
             config.kafkaReplication()), START_TIMEOUT);
@@ -119,9 +121,14 @@ public final class Platform {
                         endpoints.kafkaBootstrapServers()))));
                     deployments.add(vertx.deployVerticle(new ReadModelVerticle(readModelSettings())));
                 }
-                case OUTBOX_RELAY -> deployments.add(vertx.deployVerticle(new OutboxRelayVerticle(
-                    new OutboxRelayVerticle.Settings(endpoints.postgresUri(), config.postgresSchema(),
-                        endpoints.kafkaBootstrapServers(), config.relayBatchSize(), Duration.ofSeconds(1), Duration.ofHours(1)))));
+                case OUTBOX_RELAY -> {
+                    deployments.add(vertx.deployVerticle(new OutboxRelayVerticle(
+                        new OutboxRelayVerticle.Settings(endpoints.postgresUri(), config.postgresSchema(),
+                            endpoints.kafkaBootstrapServers(), config.relayBatchSize(), Duration.ofSeconds(1), Duration.ofHours(1)))));
+                    // Housekeeping of the shared tables rides with the relay, which every deployment runs somewhere.
+                    deployments.add(vertx.deployVerticle(new RetentionVerticle(new RetentionVerticle.Settings(endpoints.postgresUri(),
+                        config.postgresSchema(), config.processedRetention(), config.deadLetterRetention(), Duration.ofMinutes(1)))));
+                }
             }
         }
         return deployments;

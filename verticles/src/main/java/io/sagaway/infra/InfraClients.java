@@ -7,6 +7,7 @@ import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Redis;
@@ -14,10 +15,14 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /** Builds the clients of PostgreSQL, Redis, Kafka and Elasticsearch the same way for every verticle and test. */
@@ -72,6 +77,25 @@ public final class InfraClients {
         return config;
     }
 
+    /** The process's stable name for static group membership, or null for dynamic membership. */
+    private static volatile String instanceId;
+    private static final Map<String, AtomicInteger> MEMBERS_PER_GROUP = new ConcurrentHashMap<>();
+    /**
+     * How long the broker keeps a static member's partitions for it. A restarted process rejoins
+     * under the same name and gets them back at once, with no rebalance and no wait; only a member
+     * that stays away this long has its partitions moved to the others.
+     */
+    static final int STATIC_SESSION_TIMEOUT_MS = 30_000;
+
+    /**
+     * Makes this process's consumers static members of their groups, named from {@code id} (stable
+     * across restarts): after a crash, the restarted consumers take their partitions back at once
+     * instead of waiting out the dead members' sessions. Two processes must not share an id.
+     */
+    public static void useStaticMembership(String id) {
+        instanceId = id;
+    }
+
     /** A consumer that never commits on its own: offsets are committed explicitly, after the effect. */
     public static Map<String, String> kafkaConsumerConfig(String bootstrapServers, String groupId) {
         Map<String, String> config = new HashMap<>();
@@ -82,7 +106,29 @@ public final class InfraClients {
         config.put("enable.auto.commit", "false");
         config.put("auto.offset.reset", "earliest");
         config.put("isolation.level", "read_committed");
+        String id = instanceId;
+        if (id != null) {
+            // The n-th consumer of a group in this process: deployments run in the same order at every start.
+            int member = MEMBERS_PER_GROUP.computeIfAbsent(groupId, g -> new AtomicInteger()).getAndIncrement();
+            config.put("group.instance.id", id + "/" + groupId + "/" + member);
+            config.put("session.timeout.ms", Integer.toString(STATIC_SESSION_TIMEOUT_MS));
+        }
         return config;
+    }
+
+    /** Whether a failure says a backing service (PostgreSQL, Redis, Kafka, Elasticsearch) could not be reached right now. */
+    public static boolean isUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException || t instanceof TimeoutException || t instanceof ConnectionPoolTooBusyException
+                || (t.getMessage() != null && (t.getMessage().contains("Connection refused") || t.getMessage().contains("Connection reset")
+                || t.getMessage().contains("Pool closed") || t.getMessage().contains("closed connection")))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     public static Map<String, String> kafkaAdminConfig(String bootstrapServers) {

@@ -314,8 +314,14 @@ public final class ReliableConsumer {
         // A handler that throws instead of failing its future is a failure like any other: retried, then set aside.
         return Futures.call(() -> handler.handle(delivery))
             .compose(v -> guard.markDone(messageId))
-            .recover(failure -> guard.release(messageId).compose(v -> {
+            .recover(failure -> guard.release(messageId).transform(released -> {
                 boolean poison = failure instanceof PoisonMessageException || failure instanceof JsonCodec.MalformedMessageException;
+                if (!poison && InfraClients.isUnavailable(failure)) {
+                    // A backing service is down (a restart, an outage): not the message's fault. Wait and try again,
+                    // without counting, for as long as it takes; the key's later messages wait behind it.
+                    LOG.debug("consumer {}: {} waits for a backing service: {}", settings.name(), messageId, failure.toString());
+                    return later(UNAVAILABLE_PAUSE).compose(w -> attempt(delivery, attempt));
+                }
                 if (poison || attempt >= settings.maxAttempts()) {
                     return deadLetter(delivery, failure, attempt);
                 }
@@ -324,6 +330,9 @@ public final class ReliableConsumer {
                     .compose(w -> attempt(delivery, attempt + 1));
             }));
     }
+
+    /** How long a message waits before it is tried again while a backing service is down. */
+    private static final Duration UNAVAILABLE_PAUSE = Duration.ofSeconds(1);
 
     private Future<Void> deadLetter(Delivery delivery, Throwable failure, int attempts) {
         LOG.warn("consumer {}: setting aside {} {} of order {} after {} attempt(s): {}", settings.name(),

@@ -58,7 +58,7 @@ public final class OutboxRelay {
     /** The dead letters of rows the relay could not send, under this consumer name. */
     public static final String DEAD_LETTER_CONSUMER = "outbox-relay";
 
-    private record PendingRow(UUID id, String key, String topic, String payload, JsonObject headers) {
+    private record PendingRow(UUID id, long position, String key, String topic, String payload, JsonObject headers) {
     }
 
     /** A row Kafka refused for good, and why. */
@@ -129,7 +129,9 @@ public final class OutboxRelay {
         Future<Void> chain = Future.succeededFuture();
         for (Refused r : refused) {
             chain = chain
-                .compose(v -> DeadLetters.put(tx, DEAD_LETTER_CONSUMER, r.row().id().toString(), r.row().topic(), -1, -1, r.row().key(),
+                // Partition -1: it never reached Kafka; its place is its outbox position instead of an offset.
+                .compose(v -> DeadLetters.put(tx, DEAD_LETTER_CONSUMER, r.row().id().toString(), r.row().topic(), -1, r.row().position(),
+                    r.row().key(),
                     r.row().payload(), "outbox relay: Kafka refused the record for good: " + r.reason(), 1))
                 .compose(id -> tx.preparedQuery("DELETE FROM outbox WHERE id = $1").execute(Tuple.of(r.row().id())))
                 .mapEmpty();
@@ -155,7 +157,7 @@ public final class OutboxRelay {
     private Future<Pending> pending(SqlConnection tx, List<Integer> shards) {
         int perShard = Math.max(1, (batchSize + shards.size() - 1) / shards.size());
         return tx.preparedQuery("""
-                SELECT o.id, o.aggregateid, o.topic, o.payload::text AS payload, o.headers, held.shard
+                SELECT o.id, o.position, o.aggregateid, o.topic, o.payload::text AS payload, o.headers, held.shard
                 FROM unnest($1::smallint[]) AS held(shard)
                 CROSS JOIN LATERAL (
                     SELECT id, aggregateid, topic, payload, headers, position FROM outbox
@@ -166,7 +168,7 @@ public final class OutboxRelay {
                 List<PendingRow> pending = new ArrayList<>(rows.size());
                 Map<Short, Integer> perShardRead = new HashMap<>();
                 for (Row row : rows) {
-                    pending.add(new PendingRow(row.getUUID("id"), row.getString("aggregateid"), row.getString("topic"),
+                    pending.add(new PendingRow(row.getUUID("id"), row.getLong("position"), row.getString("aggregateid"), row.getString("topic"),
                         row.getString("payload"), row.getJsonObject("headers")));
                     perShardRead.merge(row.getShort("shard"), 1, Integer::sum);
                 }

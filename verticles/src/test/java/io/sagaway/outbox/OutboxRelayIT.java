@@ -174,7 +174,10 @@ class OutboxRelayIT {
         Instant at = Instant.now();
         Envelope tooLarge = new Envelope(UUID.randomUUID().toString(), "TestEvent", "Order", big, 1, big, big, at,
             new JsonObject().put("blob", "x".repeat(2 * 1024 * 1024)));
-        Await.result(schema.pool().withTransaction(tx -> Outbox.insert(tx, List.of(new OutboxMessage(topic.topic(), tooLarge)))));
+        Envelope alsoTooLarge = new Envelope(UUID.randomUUID().toString(), "TestEvent", "Order", big, 2, big, big, at,
+            new JsonObject().put("blob", "y".repeat(2 * 1024 * 1024)));
+        Await.result(schema.pool().withTransaction(tx -> Outbox.insert(tx, List.of(new OutboxMessage(topic.topic(), tooLarge),
+            new OutboxMessage(topic.topic(), alsoTooLarge)))));
         List<String> orders = appendInterleaved(10, 3);
         deployRelay(OutboxRelay.AfterSend.NOTHING);
 
@@ -185,6 +188,7 @@ class OutboxRelayIT {
         assertThat(schema.count("SELECT count(*) FROM dead_letters WHERE consumer = '" + OutboxRelay.DEAD_LETTER_CONSUMER
             + "' AND message_id = '" + tooLarge.messageId() + "' AND record_key = '" + big + "' AND error LIKE '%RecordTooLargeException%'"
             + " AND length(record_value) > 2000000")).isEqualTo(1);
+        assertThat(schema.count("SELECT count(*) FROM dead_letters WHERE consumer = '" + OutboxRelay.DEAD_LETTER_CONSUMER + "'")).isEqualTo(2);
     }
 
     private void deployRelay(OutboxRelay.AfterSend afterSend) {

@@ -47,7 +47,7 @@ class SagaResilienceIT {
 
     @BeforeAll
     static void start() {
-        platform = SagaFixture.start(new SagaPolicy(Duration.ofSeconds(5), 3, Duration.ofMillis(200), Duration.ofSeconds(2),
+        platform = SagaFixture.start(new SagaPolicy(Duration.ofSeconds(5), Duration.ofSeconds(16), Duration.ofMillis(200), Duration.ofSeconds(2),
             Duration.ofSeconds(5), 3));
     }
 

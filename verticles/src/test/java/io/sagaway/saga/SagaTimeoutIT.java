@@ -30,8 +30,8 @@ class SagaTimeoutIT {
 
     @BeforeAll
     static void start() {
-        // Short timeouts: an attempt gets 1 s, an action 2 attempts, a compensation is flagged after 2 attempts.
-        platform = SagaFixture.start(new SagaPolicy(Duration.ofSeconds(1), 2, Duration.ofMillis(200), Duration.ofMillis(800),
+        // Short timeouts: an attempt gets 1 s, an action a retry budget of 2 s (2 attempts), a compensation is flagged after 2 attempts.
+        platform = SagaFixture.start(new SagaPolicy(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofMillis(800),
             Duration.ofSeconds(1), 2));
     }
 

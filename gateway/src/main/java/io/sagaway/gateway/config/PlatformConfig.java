@@ -5,8 +5,10 @@ import io.sagaway.infra.InfraClients;
 import io.sagaway.saga.domain.SagaPolicy;
 import io.sagaway.stack.StackResolver;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +41,7 @@ import java.util.regex.Pattern;
  * @param indexPrefix          SAGAWAY_INDEX_PREFIX, default none: prefix of every Elasticsearch alias and index
  * @param shippingCountries    SAGAWAY_SHIPPING_COUNTRIES, default KR,US,JP,DE,GB,FR
  * @param demoData             SAGAWAY_DEMO_DATA, default true: load demo stock and accounts at the first start
- * @param sagaPolicy           SAGAWAY_SAGA_STEP_TIMEOUT_MS (10000), SAGAWAY_SAGA_MAX_ATTEMPTS (3),
+ * @param sagaPolicy           SAGAWAY_SAGA_STEP_TIMEOUT_MS (10000), SAGAWAY_SAGA_RETRY_BUDGET_MS (300000),
  *                             SAGAWAY_SAGA_BACKOFF_MS (500), SAGAWAY_SAGA_FLAG_AFTER (5)
  * @param jwtSecret            SAGAWAY_JWT_SECRET: the HS256 key of tokens; empty means a random one per start
  * @param authUsers            SAGAWAY_AUTH_USERS: {@code name:password:role[+role][:customerId],...}; empty means the development users
@@ -52,6 +54,11 @@ import java.util.regex.Pattern;
  * @param jwksUrl              SAGAWAY_JWT_JWKS_URL: JWKS of an external issuer (turns the built-in issuer off)
  * @param sendBufferBytes      SAGAWAY_HTTP_SEND_BUFFER_BYTES, default 0 (the OS tunes it, up to 4 MiB on Linux): the kernel's
  *                             send buffer per client connection, which bounds what a client that stops reading pins in the kernel
+ * @param instanceId           SAGAWAY_INSTANCE_ID, default host name and HTTP port: this process's stable name in its Kafka
+ *                             consumer groups (static membership), so a restart takes its partitions back at once
+ * @param processedRetention   SAGAWAY_PROCESSED_RETENTION_HOURS, default 192 (8 days, beyond Kafka's default 7-day retention):
+ *                             how long a processed message's idempotency record is kept
+ * @param deadLetterRetention  SAGAWAY_DEAD_LETTER_RETENTION_DAYS, default 30: how long a dead letter is kept after it last failed
  */
 public record PlatformConfig(
     int httpPort,
@@ -80,7 +87,10 @@ public record PlatformConfig(
     Optional<String> jwtPublicKey,
     String jwtAlgorithm,
     Optional<String> jwksUrl,
-    int sendBufferBytes
+    int sendBufferBytes,
+    String instanceId,
+    Duration processedRetention,
+    Duration deadLetterRetention
 ) {
     public static final String HTTP_PORT = "SAGAWAY_HTTP_PORT";
     public static final String ROLES = "SAGAWAY_ROLES";
@@ -99,7 +109,7 @@ public record PlatformConfig(
     public static final String SHIPPING_COUNTRIES = "SAGAWAY_SHIPPING_COUNTRIES";
     public static final String DEMO_DATA = "SAGAWAY_DEMO_DATA";
     public static final String SAGA_STEP_TIMEOUT_MS = "SAGAWAY_SAGA_STEP_TIMEOUT_MS";
-    public static final String SAGA_MAX_ATTEMPTS = "SAGAWAY_SAGA_MAX_ATTEMPTS";
+    public static final String SAGA_RETRY_BUDGET_MS = "SAGAWAY_SAGA_RETRY_BUDGET_MS";
     public static final String SAGA_BACKOFF_MS = "SAGAWAY_SAGA_BACKOFF_MS";
     public static final String SAGA_FLAG_AFTER = "SAGAWAY_SAGA_FLAG_AFTER";
     public static final String JWT_SECRET = "SAGAWAY_JWT_SECRET";
@@ -112,6 +122,9 @@ public record PlatformConfig(
     public static final String JWT_ALGORITHM = "SAGAWAY_JWT_ALGORITHM";
     public static final String JWT_JWKS_URL = "SAGAWAY_JWT_JWKS_URL";
     public static final String HTTP_SEND_BUFFER_BYTES = "SAGAWAY_HTTP_SEND_BUFFER_BYTES";
+    public static final String INSTANCE_ID = "SAGAWAY_INSTANCE_ID";
+    public static final String PROCESSED_RETENTION_HOURS = "SAGAWAY_PROCESSED_RETENTION_HOURS";
+    public static final String DEAD_LETTER_RETENTION_DAYS = "SAGAWAY_DEAD_LETTER_RETENTION_DAYS";
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -155,7 +168,10 @@ public record PlatformConfig(
             publicKey(settings.get(JWT_PUBLIC_KEY)),
             algorithm(settings.getOrDefault(JWT_ALGORITHM, "RS256")),
             url(JWT_JWKS_URL, settings.get(JWT_JWKS_URL), Set.of("http", "https")),
-            intBetween(HTTP_SEND_BUFFER_BYTES, settings.getOrDefault(HTTP_SEND_BUFFER_BYTES, "0"), 0, 64 * 1024 * 1024));
+            intBetween(HTTP_SEND_BUFFER_BYTES, settings.getOrDefault(HTTP_SEND_BUFFER_BYTES, "0"), 0, 64 * 1024 * 1024),
+            instanceId(settings.get(INSTANCE_ID), settings.getOrDefault(HTTP_PORT, "8080")),
+            Duration.ofHours(intBetween(PROCESSED_RETENTION_HOURS, settings.getOrDefault(PROCESSED_RETENTION_HOURS, "192"), 1, 100_000)),
+            Duration.ofDays(intBetween(DEAD_LETTER_RETENTION_DAYS, settings.getOrDefault(DEAD_LETTER_RETENTION_DAYS, "30"), 1, 100_000)));
     }
 
     /** Whether any service must come from the local stack. */
@@ -169,7 +185,7 @@ public record PlatformConfig(
         Duration backoff = Duration.ofMillis(
             intBetween(SAGA_BACKOFF_MS, settings.getOrDefault(SAGA_BACKOFF_MS, "500"), 10, 600_000));
         return new SagaPolicy(timeout,
-            intBetween(SAGA_MAX_ATTEMPTS, settings.getOrDefault(SAGA_MAX_ATTEMPTS, "3"), 1, 100),
+            Duration.ofMillis(intBetween(SAGA_RETRY_BUDGET_MS, settings.getOrDefault(SAGA_RETRY_BUDGET_MS, "300000"), 0, 86_400_000)),
             backoff, backoff.multipliedBy(60).compareTo(Duration.ofSeconds(30)) > 0 ? backoff.multipliedBy(60)
                 : Duration.ofSeconds(30),
             timeout, intBetween(SAGA_FLAG_AFTER, settings.getOrDefault(SAGA_FLAG_AFTER, "5"), 1, 1000));
@@ -274,6 +290,23 @@ public record PlatformConfig(
 
     private static int port(String setting, String raw) {
         return intBetween(setting, raw, 1, 65535);
+    }
+
+    /** A name for this process that stays the same across its restarts: given, or the host's name and the HTTP port. */
+    private static String instanceId(String given, String port) {
+        if (given != null && !given.isBlank()) {
+            if (!given.matches("[A-Za-z0-9._-]{1,100}")) {
+                throw new ConfigException(INSTANCE_ID + "='" + given + "' must be 1 to 100 characters of A-Z, a-z, 0-9, '.', '_' or '-'");
+            }
+            return given;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + port.trim();
     }
 
     /** A request larger than a Kafka record could make messages the outbox relay can never send. */

@@ -2,16 +2,14 @@ package io.sagaway.order.command;
 
 import io.sagaway.api.CommandFailure;
 import io.sagaway.api.ErrorCode;
+import io.sagaway.infra.InfraClients;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Maps failures to the contract's codes, on both sides of the event bus. Nothing but the
@@ -26,9 +24,7 @@ public final class CommandErrors {
         if (failure instanceof CommandFailure refusal) {
             return refusal;
         }
-        if (failure instanceof IOException || failure instanceof TimeoutException
-            || failure instanceof ConnectionPoolTooBusyException
-            || (failure.getMessage() != null && failure.getMessage().contains("Connection refused"))) {
+        if (InfraClients.isUnavailable(failure)) {
             return new CommandFailure(ErrorCode.UNAVAILABLE, "a backing service is unavailable; retrying later is safe");
         }
         return new CommandFailure(ErrorCode.INTERNAL, "internal error");

@@ -11,6 +11,7 @@ import io.sagaway.saga.domain.SagaInput.StepFailed;
 import io.sagaway.saga.domain.SagaInput.StepSucceeded;
 import io.sagaway.saga.domain.SagaInput.Tick;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,9 +23,10 @@ import java.util.UUID;
  * The order saga's state machine, in plain Java: PAYMENT → INVENTORY → SHIPPING, each step with
  * its action and its compensation. A failed step (or a cancellation) compensates the steps that
  * ran, one at a time in reverse order, then fails (or cancels) the order. Actions time out and are
- * retried with exponential backoff up to {@link SagaPolicy#maxAttempts()}, then count as failed;
- * compensations are retried for ever and flag the saga for an operator after
- * {@link SagaPolicy#flagAfter()} attempts. Each {@link #handle} returns the effects to commit
+ * retried with exponential backoff while their {@link SagaPolicy#retryBudget()} lasts, then count
+ * as failed; compensations are retried for ever and flag the saga for an operator after
+ * {@link SagaPolicy#flagAfter()} attempts. A timer that fires late (it passed while no
+ * orchestrator ran) sends its attempt again without counting it. Each {@link #handle} returns the effects to commit
  * with the new state; replies that no longer matter (late or duplicated) change nothing.
  */
 public final class OrderSaga {
@@ -103,7 +105,7 @@ public final class OrderSaga {
     // --- forward ---
 
     private void begin(SagaStepName name) {
-        put(step(name).with(StepStatus.RUNNING).attempt(1, 0).started(now).timing(now.plus(policy.stepTimeout()), null));
+        put(step(name).with(StepStatus.RUNNING).attempt(1, 0).started(now).budgetFrom(now).timing(now.plus(policy.stepTimeout()), null));
         state = copy(SagaStatus.RUNNING, name);
         request(name, false, 1);
     }
@@ -153,13 +155,21 @@ public final class OrderSaga {
     }
 
     private void actionTimedOut(StepState step) {
-        record(SagaEventType.STEP_TIMED_OUT, step.name(), "attempt " + step.attempts() + " got no answer within "
-            + policy.stepTimeout().toMillis() + " ms");
-        if (step.attempts() < policy.maxAttempts()) {
-            put(step.timing(null, now.plus(policy.backoffBefore(step.attempts() + 1))));
+        if (SagaPolicy.firedLate(step.deadline(), now)) {
+            askAgainUncounted(step, step.deadline());
+            put(step(step.name()).timing(now.plus(policy.stepTimeout()), null));
+            request(step.name(), false, step.attempts());
             return;
         }
-        String error = "TIMEOUT: " + step.name() + " did not answer after " + step.attempts() + " attempts";
+        record(SagaEventType.STEP_TIMED_OUT, step.name(), "attempt " + step.attempts() + " got no answer within "
+            + policy.stepTimeout().toMillis() + " ms");
+        Instant retryAt = now.plus(policy.backoffBefore(step.attempts() + 1));
+        if (Duration.between(step.budgetStart(), retryAt).compareTo(policy.retryBudget()) < 0) {
+            put(step.timing(null, retryAt));
+            return;
+        }
+        String error = "TIMEOUT: " + step.name() + " did not answer after " + step.attempts() + " attempts within its retry budget of "
+            + policy.retryBudget().toSeconds() + " s";
         // The action may still have run: compensate it too (harmless if it did not).
         put(step.with(StepStatus.FAILED).finished(now).timing(null, null).failing(error).compensate(true));
         record(SagaEventType.STEP_FAILED, step.name(), error);
@@ -167,9 +177,12 @@ public final class OrderSaga {
     }
 
     private void retryAction(StepState step) {
+        if (step.retryAt() != null && SagaPolicy.firedLate(step.retryAt(), now)) {
+            step = step.budgetFrom(step.budgetStart().plus(Duration.between(step.retryAt(), now)));
+        }
         int attempt = step.attempts() + 1;
         put(step.attempt(attempt, step.compensationAttempts()).timing(now.plus(policy.stepTimeout()), null));
-        record(SagaEventType.STEP_RETRIED, step.name(), "attempt " + attempt + " of " + policy.maxAttempts());
+        record(SagaEventType.STEP_RETRIED, step.name(), "attempt " + attempt);
         request(step.name(), false, attempt);
     }
 
@@ -247,6 +260,12 @@ public final class OrderSaga {
     }
 
     private void compensationTimedOut(StepState step) {
+        if (SagaPolicy.firedLate(step.deadline(), now)) {
+            askAgainUncounted(step, step.deadline());
+            put(step(step.name()).timing(now.plus(policy.compensationTimeout()), null));
+            request(step.name(), true, step.compensationAttempts());
+            return;
+        }
         record(SagaEventType.STEP_TIMED_OUT, step.name(), "compensation attempt " + step.compensationAttempts()
             + " got no answer within " + policy.compensationTimeout().toMillis() + " ms");
         scheduleCompensationRetry(step);
@@ -307,6 +326,18 @@ public final class OrderSaga {
     }
 
     // --- helpers ---
+
+    /**
+     * A deadline that passed while no orchestrator ran (a crash, a restart) says nothing about the
+     * participant: the attempt is sent again, uncounted, and the time away is not charged to the budget.
+     */
+    private void askAgainUncounted(StepState step, Instant due) {
+        Duration away = Duration.between(due, now);
+        put(step.budgetFrom(step.budgetStart().plus(away)));
+        record(SagaEventType.STEP_TIMED_OUT, step.name(), (step.status() == StepStatus.COMPENSATING ? "compensation " : "")
+            + "attempt " + (step.status() == StepStatus.COMPENSATING ? step.compensationAttempts() : step.attempts())
+            + ": its deadline passed while no orchestrator ran (" + away.toMillis() + " ms ago); sent again, not counted");
+    }
 
     private void request(SagaStepName name, boolean compensation, int attempt) {
         if (!compensation) {

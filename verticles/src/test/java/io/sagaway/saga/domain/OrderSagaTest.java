@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OrderSagaTest {
 
     private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
-    private static final SagaPolicy POLICY = new SagaPolicy(Duration.ofSeconds(5), 3, Duration.ofSeconds(1),
+    private static final SagaPolicy POLICY = new SagaPolicy(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(1),
         Duration.ofSeconds(8), Duration.ofSeconds(5), 3);
     private static final SagaState.OrderData ORDER = new SagaState.OrderData("alice",
         List.of(new OrderItem("SKU-1", 2, new BigDecimal("50.00"))), new Address("1 Main", "Seoul", "04524", "KR"), "KRW",
@@ -217,6 +217,65 @@ class OrderSagaTest {
             on(saga, new StepCompensated(INVENTORY));
             on(saga, new StepCompensated(PAYMENT));
             assertThat(saga.state().status()).isEqualTo(SagaStatus.FAILED);
+        }
+
+        /** Before: deadlines that passed while the platform was down all fired at restart and failed orders for nothing. */
+        @Test
+        void aDeadlineThatPassedWhileNoOrchestratorRanIsAskedAgainUncountedAndTheTimeAwayIsNotChargedToTheBudget() {
+            OrderSaga saga = start();
+            on(saga, ok(PAYMENT));
+            // The platform dies right after requesting INVENTORY and comes back ten minutes later.
+            advance(Duration.ofMinutes(10));
+            on(saga, new Tick());
+            StepState inventory = saga.state().step(INVENTORY);
+            assertThat(inventory.status()).isEqualTo(StepStatus.RUNNING);
+            assertThat(inventory.attempts()).isEqualTo(1);
+            assertThat(inventory.deadline()).isEqualTo(clock.plus(POLICY.stepTimeout()));
+            assertThat(requests()).containsExactly("PAYMENT do #1", "INVENTORY do #1", "INVENTORY do #1");
+            assertThat(timeline.get(timeline.size() - 2).message()).contains("not counted");
+
+            // From here the budget (15 s) counts as if the ten minutes never happened: attempts go on as usual.
+            advance(Duration.ofSeconds(5));
+            on(saga, new Tick());
+            assertThat(saga.state().step(INVENTORY).retryAt()).isEqualTo(clock.plusSeconds(1));
+            advance(Duration.ofSeconds(1));
+            on(saga, new Tick());
+            assertThat(requests()).endsWith("INVENTORY do #2");
+            on(saga, ok(INVENTORY));
+            assertThat(saga.state().step(INVENTORY).status()).isEqualTo(StepStatus.SUCCEEDED);
+            assertThat(saga.state().status()).isEqualTo(SagaStatus.RUNNING);
+        }
+
+        @Test
+        void aRetryThatCameDueWhileNoOrchestratorRanDoesNotChargeTheTimeAwayEither() {
+            OrderSaga saga = start();
+            advance(Duration.ofSeconds(5));
+            on(saga, new Tick());
+            assertThat(saga.state().step(PAYMENT).retryAt()).isEqualTo(clock.plusSeconds(1));
+            advance(Duration.ofMinutes(30));
+            on(saga, new Tick());
+            assertThat(requests()).endsWith("PAYMENT do #2");
+            // 5 s counted before the outage, 5 more now: 10 + the 2 s backoff is within the 15 s budget, so attempt 3 follows.
+            advance(Duration.ofSeconds(5));
+            on(saga, new Tick());
+            assertThat(saga.state().step(PAYMENT).status()).isEqualTo(StepStatus.RUNNING);
+            assertThat(saga.state().step(PAYMENT).retryAt()).isEqualTo(clock.plusSeconds(2));
+        }
+
+        @Test
+        void aLateCompensationDeadlineIsAskedAgainWithoutCountingTowardsTheFlag() {
+            OrderSaga saga = start();
+            on(saga, ok(PAYMENT));
+            on(saga, new StepFailed(INVENTORY, "OUT_OF_STOCK: SKU-1"));
+            assertThat(requests()).endsWith("PAYMENT undo #");
+            for (int outage = 0; outage < POLICY.flagAfter() + 2; outage++) {
+                advance(Duration.ofMinutes(5));
+                on(saga, new Tick());
+            }
+            StepState payment = saga.state().step(PAYMENT);
+            assertThat(payment.status()).isEqualTo(StepStatus.COMPENSATING);
+            assertThat(payment.compensationAttempts()).isEqualTo(1);
+            assertThat(saga.state().flagged()).isFalse();
         }
 
         @Test
