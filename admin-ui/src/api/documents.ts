@@ -1,7 +1,7 @@
 /** The GraphQL documents the console sends: only the public API. */
 
 const SAGA_SUMMARY = `id orderId status currentStep failedStep failureReason flagged flagReason cancelRequested startedAt updatedAt finishedAt`;
-const SAGA_FULL = `${SAGA_SUMMARY} steps { name status attempts startedAt finishedAt error } timeline { at type step message }`;
+const SAGA_FULL = `${SAGA_SUMMARY} steps { name status attempts startedAt finishedAt error } timeline { at type step message count firstAt }`;
 const ORDER = `id customerId status items { sku quantity unitPrice } totalAmount currency
   shippingAddress { line1 city postalCode country } trackingNumber failureReason version createdAt updatedAt`;
 

@@ -33,6 +33,9 @@ export interface SagaTimelineEntry {
   type: SagaEventType;
   step: SagaStepName | null;
   message: string | null;
+  /** How many times it happened: a repeating entry (a retry cycle) is kept once. */
+  count?: number;
+  firstAt?: string | null;
 }
 
 export interface SagaSummary {

@@ -31,6 +31,15 @@ describe('toSequence', () => {
     expect(rows[11]).toMatchObject({ kind: 'note', label: 'saga failed', tone: 'failure' });
   });
 
+  it('draws an entry that repeated once, with how often', () => {
+    const rows = toSequence([
+      { at, type: 'STEP_TIMED_OUT', step: 'PAYMENT', message: 'compensation attempt 41', count: 40, firstAt: at },
+      { at, type: 'STEP_RETRIED', step: 'PAYMENT', message: 'compensation attempt 42', count: 1 },
+    ]);
+    expect(rows[0]).toMatchObject({ kind: 'note', label: 'no reply: timed out ×40' });
+    expect(rows[1]).toMatchObject({ kind: 'arrow', label: 'retry: refund payment' });
+  });
+
   it('shows retries and timeouts, which other consoles hide', () => {
     const rows = toSequence([
       { at, type: 'STEP_TIMED_OUT', step: 'INVENTORY', message: 'no reply in 2000 ms' },

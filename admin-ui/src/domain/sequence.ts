@@ -33,31 +33,44 @@ export type SequenceRow = Arrow | Note;
 const REQUESTS: Record<SagaStepName, string> = { PAYMENT: 'debit payment', INVENTORY: 'reserve stock', SHIPPING: 'create shipment' };
 const COMPENSATIONS: Record<SagaStepName, string> = { PAYMENT: 'refund payment', INVENTORY: 'release stock', SHIPPING: 'cancel shipment' };
 
-/** Draws a saga's timeline as the seed's sequence diagram: requests and replies between the orchestrator and participants. */
+/**
+ * Draws a saga's timeline as the seed's sequence diagram: requests and replies between the
+ * orchestrator and participants. An entry that repeated (a retry cycle, kept once by the server)
+ * is drawn once with how often it happened.
+ */
 export function toSequence(timeline: SagaTimelineEntry[]): SequenceRow[] {
-  return timeline.map((entry): SequenceRow => {
-    const step = entry.step;
-    const at = entry.at;
-    const detail = entry.message;
-    switch (entry.type) {
-      case 'STEP_REQUESTED':
-        return step ? arrow('ORCHESTRATOR', step, REQUESTS[step], 'normal', false, at, detail) : note(entry);
-      case 'STEP_RETRIED':
-        return step ? arrow('ORCHESTRATOR', step, `retry: ${REQUESTS[step]}`, 'failure', false, at, detail) : note(entry);
-      case 'STEP_SUCCEEDED':
-        return step ? arrow(step, 'ORCHESTRATOR', `${step.toLowerCase()} done`, 'success', true, at, detail) : note(entry);
-      case 'STEP_FAILED':
-        return step ? arrow(step, 'ORCHESTRATOR', `${step.toLowerCase()} failed`, 'failure', true, at, detail) : note(entry);
-      case 'STEP_TIMED_OUT':
-        return { kind: 'note', on: step ?? 'ORCHESTRATOR', label: 'no reply: timed out', tone: 'failure', at, detail };
-      case 'COMPENSATION_REQUESTED':
-        return step ? arrow('ORCHESTRATOR', step, COMPENSATIONS[step], 'compensation', false, at, detail) : note(entry);
-      case 'STEP_COMPENSATED':
-        return step ? arrow(step, 'ORCHESTRATOR', `${step.toLowerCase()} compensated`, 'compensation', true, at, detail) : note(entry);
-      default:
-        return note(entry);
+  return timeline.map((entry) => repeated(row(entry), entry.count ?? 1));
+}
+
+function repeated(drawn: SequenceRow, count: number): SequenceRow {
+  return count > 1 ? { ...drawn, label: `${drawn.label} ×${count}` } : drawn;
+}
+
+function row(entry: SagaTimelineEntry): SequenceRow {
+  const step = entry.step;
+  const at = entry.at;
+  const detail = entry.message;
+  switch (entry.type) {
+    case 'STEP_REQUESTED':
+      return step ? arrow('ORCHESTRATOR', step, REQUESTS[step], 'normal', false, at, detail) : note(entry);
+    case 'STEP_RETRIED': {
+      // The server words a compensation's retry "compensation attempt N".
+      const undo = entry.message?.startsWith('compensation') ?? false;
+      return step ? arrow('ORCHESTRATOR', step, `retry: ${(undo ? COMPENSATIONS : REQUESTS)[step]}`, 'failure', false, at, detail) : note(entry);
     }
-  });
+    case 'STEP_SUCCEEDED':
+      return step ? arrow(step, 'ORCHESTRATOR', `${step.toLowerCase()} done`, 'success', true, at, detail) : note(entry);
+    case 'STEP_FAILED':
+      return step ? arrow(step, 'ORCHESTRATOR', `${step.toLowerCase()} failed`, 'failure', true, at, detail) : note(entry);
+    case 'STEP_TIMED_OUT':
+      return { kind: 'note', on: step ?? 'ORCHESTRATOR', label: 'no reply: timed out', tone: 'failure', at, detail };
+    case 'COMPENSATION_REQUESTED':
+      return step ? arrow('ORCHESTRATOR', step, COMPENSATIONS[step], 'compensation', false, at, detail) : note(entry);
+    case 'STEP_COMPENSATED':
+      return step ? arrow(step, 'ORCHESTRATOR', `${step.toLowerCase()} compensated`, 'compensation', true, at, detail) : note(entry);
+    default:
+      return note(entry);
+  }
 }
 
 function arrow(from: Lifeline, to: Lifeline, label: string, tone: Tone, reply: boolean, at: string, detail: string | null): Arrow {

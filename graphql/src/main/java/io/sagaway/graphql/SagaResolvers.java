@@ -56,8 +56,7 @@ final class SagaResolvers {
 
     /** A saga as the orchestrator stores it, or null when there is none. */
     Future<Object> fromWriteSide(String sagaId) {
-        return api.sagas().getWithTimeline(api.pool(), sagaId)
-            .map(saga -> saga.map(s -> (Object) Views.saga(s.saga(), s.timeline())).orElse(null));
+        return api.sagas().stored(api.pool(), sagaId).map(saga -> saga.map(s -> (Object) Views.storedSaga(s)).orElse(null));
     }
 
     /** Order.saga batched: one multi-get for every order of a response. */

@@ -3,15 +3,11 @@ package io.sagaway.graphql;
 import io.sagaway.messaging.JsonCodec;
 import io.sagaway.order.domain.OrderView;
 import io.sagaway.readmodel.OrderDocuments;
-import io.sagaway.readmodel.SagaProjector;
-import io.sagaway.saga.SagaOrchestrator;
-import io.sagaway.saga.domain.SagaState;
-import io.sagaway.saga.domain.TimelineEntry;
-import io.vertx.core.json.JsonArray;
+import io.sagaway.readmodel.SagaDocuments;
+import io.sagaway.saga.SagaStore;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 /** Read-model documents and write-side states in the shape of the GraphQL types (plain maps). */
@@ -42,20 +38,13 @@ final class Views {
         return Boolean.TRUE.equals(order.get(FROM_WRITE_SIDE));
     }
 
-    /** A saga document of the read model: its timeline is stored under {@code timeline.entries}. */
+    /** A saga document of the read model. */
     static Map<String, Object> saga(JsonObject document) {
-        JsonObject copy = document.copy();
-        Object timeline = copy.getValue("timeline");
-        if (timeline instanceof JsonObject wrapped) {
-            copy.put("timeline", wrapped.getJsonArray("entries", new JsonArray()));
-        }
-        return JsonCodec.plain(copy);
+        return SagaDocuments.toGraphQL(document);
     }
 
-    /** A saga as the orchestrator stores it (after an operator's retry). */
-    static Map<String, Object> saga(SagaState state, List<TimelineEntry> timeline) {
-        JsonObject json = SagaOrchestrator.sagaJson(state, timeline);
-        return saga(SagaProjector.toDocument(json, state.updatedAt(), Instant.now())
-            .put("timeline", json.getJsonArray("timeline")));
+    /** A saga as the orchestrator stores it (STRONG reads, after an operator's retry). */
+    static Map<String, Object> storedSaga(SagaStore.Stored stored) {
+        return SagaDocuments.toGraphQL(SagaDocuments.toDocument(stored.saga(), stored.timeline(), Instant.now()));
     }
 }

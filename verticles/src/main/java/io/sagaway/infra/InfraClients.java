@@ -110,7 +110,7 @@ public final class InfraClients {
         if (id != null) {
             // The n-th consumer of a group in this process: deployments run in the same order at every start.
             int member = MEMBERS_PER_GROUP.computeIfAbsent(groupId, g -> new AtomicInteger()).getAndIncrement();
-            config.put("group.instance.id", id + "/" + groupId + "/" + member);
+            config.put("group.instance.id", id + "." + groupId + "." + member);
             config.put("session.timeout.ms", Integer.toString(STATIC_SESSION_TIMEOUT_MS));
         }
         return config;

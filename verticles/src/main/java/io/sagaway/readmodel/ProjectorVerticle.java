@@ -45,7 +45,7 @@ public final class ProjectorVerticle extends VerticleBase {
             new OrderRepository(pool, new EventStore(), settings.topics().orderEvents(), Integer.MAX_VALUE),
             () -> targets.of(ReadModelIndices.Kind.ORDERS), vertx.eventBus());
         DeadLetters deadLetters = new DeadLetters(pool);
-        SagaProjector sagaProjector = new SagaProjector(es, context, () -> targets.of(ReadModelIndices.Kind.SAGAS), vertx.eventBus());
+        SagaProjector sagaProjector = new SagaProjector(es, context, () -> targets.of(ReadModelIndices.Kind.SAGAS), vertx.eventBus(), pool);
         orders = new ProjectionConsumer(vertx, settings.topics().consumer("order-projector"), List.of(settings.topics().orderEvents()),
             settings.kafkaBootstrapServers(), orderProjector::project, deadLetters);
         sagas = new ProjectionConsumer(vertx, settings.topics().consumer("saga-projector"), List.of(settings.topics().sagaEvents()),

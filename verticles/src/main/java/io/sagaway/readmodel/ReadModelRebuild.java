@@ -4,7 +4,6 @@ import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import io.sagaway.api.CommandFailure;
 import io.sagaway.api.ErrorCode;
 import io.sagaway.messaging.Envelope;
-import io.sagaway.saga.SagaOrchestrator;
 import io.sagaway.saga.SagaStore;
 import io.sagaway.saga.domain.SagaState;
 import io.vertx.core.Context;
@@ -178,7 +177,7 @@ public final class ReadModelRebuild {
                     lastId = r.getString("saga_id");
                     SagaState saga = SagaStore.state(r);
                     docs.add(new Bulk.VersionedDocument(saga.sagaId(), saga.version(),
-                        SagaProjector.toDocument(SagaOrchestrator.sagaJson(saga, r.getJsonArray("timeline")), saga.updatedAt(), Instant.now())));
+                        SagaDocuments.toDocument(saga, r.getJsonArray("timeline"), Instant.now())));
                 }
                 Progress<String> next = new Progress<>(lastId, at.done() + rows.size(), false);
                 return Bulk.index(es, context, target, docs)

@@ -1,110 +1,154 @@
 package io.sagaway.readmodel;
 
 import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
+import io.sagaway.infra.LruMap;
 import io.sagaway.messaging.Addresses;
 import io.sagaway.messaging.Envelope;
+import io.sagaway.saga.SagaStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Projects SagaUpdated events (each carries the whole saga) into the {@code sagas} index: the
- * newest version in a batch wins, and external versioning refuses anything older than the stored
- * document.
+ * Projects SagaUpdated events into the {@code sagas} index. Each event carries the saga's state
+ * and only the tail of its timeline that the change touched ({@link SagaDocuments#message}), so
+ * the projector splices it into the timeline it last wrote (remembered for recent sagas, else
+ * read back from the document). When an event does not build on what the index holds (one was
+ * missed, or the index was made again), the saga is read whole from the write side. External
+ * versioning refuses anything older than the stored document.
  */
 public final class SagaProjector {
 
-    public static final String SAGA_UPDATED = "SagaUpdated";
+    public static final String SAGA_UPDATED = SagaDocuments.SAGA_UPDATED;
+    /** Sagas whose last written timeline is remembered. */
+    static final int RECENT_SAGAS = 20_000;
+
+    /** A timeline as the index holds it at a saga version. */
+    private record Known(long version, JsonArray timeline) {
+    }
 
     private final ElasticsearchAsyncClient es;
     private final Context context;
     private final Supplier<Future<List<String>>> targets;
     private final EventBus bus;
+    private final SqlClient writeSide;
+    private final SagaStore sagas = new SagaStore();
+    private final Map<String, Known> recent = new LruMap<>(RECENT_SAGAS);
 
-    public SagaProjector(ElasticsearchAsyncClient es, Context context, Supplier<Future<List<String>>> targets, EventBus bus) {
+    /**
+     * @param writeSide where a saga is read whole when an event cannot be spliced onto what the index holds
+     */
+    public SagaProjector(ElasticsearchAsyncClient es, Context context, Supplier<Future<List<String>>> targets, EventBus bus,
+                         SqlClient writeSide) {
         this.es = es;
         this.context = context;
         this.targets = targets;
         this.bus = bus;
+        this.writeSide = writeSide;
     }
 
     /** Projects a batch into every target index; answers the events whose documents Elasticsearch refused for good. */
     public Future<List<ProjectionConsumer.SetAside>> project(List<Envelope> batch) {
-        Map<String, Envelope> newest = new LinkedHashMap<>();
+        Map<String, List<Envelope>> bySaga = new LinkedHashMap<>();
         for (Envelope e : batch) {
             if (SAGA_UPDATED.equals(e.type())) {
-                newest.merge(e.payload().getString("sagaId"), e, (a, b) -> b.version() > a.version() ? b : a);
+                bySaga.computeIfAbsent(e.payload().getString("sagaId"), k -> new ArrayList<>()).add(e);
             }
         }
-        if (newest.isEmpty()) {
+        if (bySaga.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
-        Instant now = Instant.now();
-        List<Bulk.VersionedDocument> docs = new ArrayList<>();
-        Map<String, String> refused = new LinkedHashMap<>();
-        newest.forEach((sagaId, e) -> {
-            try {
-                docs.add(new Bulk.VersionedDocument(sagaId, e.version(), toDocument(e.payload(), e.occurredAt(), now)));
-            } catch (RuntimeException bad) {
-                refused.put(sagaId, "the saga cannot become a document: " + bad);
-            }
-        });
+        bySaga.values().forEach(events -> events.sort(Comparator.comparingLong(Envelope::version)));
         return targets.get()
-            .compose(indices -> Future.all(indices.stream().map(index -> Bulk.index(es, context, index, docs)).toList()))
+            .compose(indices -> Future.all(indices.stream().map(index -> projectInto(index, bySaga)).toList()))
             .map(all -> {
-                all.<Bulk.Written>list().forEach(written -> refused.putAll(written.refused()));
+                Map<String, String> refused = new LinkedHashMap<>();
+                all.<Map<String, String>>list().forEach(refused::putAll);
                 List<ProjectionConsumer.SetAside> setAside = new ArrayList<>();
-                newest.forEach((sagaId, e) -> {
+                bySaga.forEach((sagaId, events) -> {
+                    Envelope newest = events.get(events.size() - 1);
                     if (refused.containsKey(sagaId)) {
-                        setAside.add(new ProjectionConsumer.SetAside(e, refused.get(sagaId)));
+                        setAside.add(new ProjectionConsumer.SetAside(newest, refused.get(sagaId)));
                         return;
                     }
-                    long lag = System.currentTimeMillis() - e.occurredAt().toEpochMilli();
+                    long lag = System.currentTimeMillis() - newest.occurredAt().toEpochMilli();
                     ProjectionMetrics.get().record(lag);
                     bus.publish(Addresses.PROJECTION_UPDATES, new JsonObject().put("kind", "saga").put("id", sagaId)
-                        .put("orderId", e.aggregateId()).put("version", e.version()).put("lagMs", lag));
+                        .put("orderId", newest.aggregateId()).put("version", newest.version()).put("lagMs", lag));
                 });
                 return setAside;
             });
     }
 
-    /** A saga as the {@code sagas} index holds it. */
-    public static JsonObject toDocument(JsonObject saga, Instant committedAt, Instant projectedAt) {
-        JsonArray steps = new JsonArray();
-        saga.getJsonArray("steps", new JsonArray()).forEach(o -> {
-            JsonObject s = (JsonObject) o;
-            steps.add(new JsonObject().put("name", s.getString("name")).put("status", s.getString("status"))
-                .put("attempts", s.getInteger("attempts")).put("startedAt", s.getString("startedAt"))
-                .put("finishedAt", s.getString("finishedAt")).put("error", s.getString("error")));
+    /** Writes each saga's newest state with its whole timeline into {@code index}; answers the sagas refused for good. */
+    private Future<Map<String, String>> projectInto(String index, Map<String, List<Envelope>> bySaga) {
+        List<String> unknown = bySaga.keySet().stream().filter(id -> !recent.containsKey(key(index, id))).toList();
+        return Bulk.get(es, context, index, unknown).compose(documents -> {
+            Map<String, Known> known = new HashMap<>();
+            bySaga.keySet().forEach(id -> Optional.ofNullable(recent.get(key(index, id))).ifPresent(k -> known.put(id, k)));
+            documents.forEach((id, doc) -> known.put(id, new Known(doc.getLong("version"), SagaDocuments.timelineOf(doc))));
+            Instant now = Instant.now();
+            List<Bulk.VersionedDocument> docs = new ArrayList<>();
+            List<Future<?>> fromWriteSide = new ArrayList<>();
+            Map<String, Known> written = new HashMap<>();
+            Map<String, String> unprojectable = new HashMap<>();
+            bySaga.forEach((sagaId, events) -> {
+                Known at = known.getOrDefault(sagaId, new Known(0, new JsonArray()));
+                Envelope newest = null;
+                for (Envelope e : events) {
+                    if (e.version() <= at.version()) {
+                        continue; // a duplicate, or older than what the index holds
+                    }
+                    Optional<JsonArray> after = SagaDocuments.timelineAfter(e.payload(), at.version(), at.timeline());
+                    if (after.isEmpty()) {
+                        newest = null;
+                        fromWriteSide.add(sagas.stored(writeSide, sagaId).onSuccess(stored -> stored.ifPresent(s -> {
+                            docs.add(new Bulk.VersionedDocument(sagaId, s.saga().version(), SagaDocuments.toDocument(s.saga(), s.timeline(), now)));
+                            written.put(sagaId, new Known(s.saga().version(), s.timeline()));
+                        })));
+                        break;
+                    }
+                    at = new Known(e.version(), after.get());
+                    newest = e;
+                }
+                if (newest != null) {
+                    try {
+                        docs.add(new Bulk.VersionedDocument(sagaId, newest.version(),
+                            SagaDocuments.toDocument(newest.payload(), at.timeline(), newest.occurredAt(), now)));
+                        written.put(sagaId, at);
+                    } catch (RuntimeException bad) {
+                        unprojectable.put(sagaId, "the saga cannot become a document: " + bad);
+                    }
+                }
+            });
+            return Future.all(fromWriteSide).compose(v -> Bulk.index(es, context, index, docs)).map(result -> {
+                written.forEach((sagaId, timeline) -> {
+                    if (result.stale().contains(sagaId) || result.refused().containsKey(sagaId)) {
+                        recent.remove(key(index, sagaId));
+                    } else {
+                        recent.put(key(index, sagaId), timeline);
+                    }
+                });
+                unprojectable.putAll(result.refused());
+                return unprojectable;
+            });
         });
-        JsonObject order = saga.getJsonObject("order", new JsonObject());
-        return new JsonObject()
-            .put("id", saga.getString("sagaId"))
-            .put("orderId", saga.getString("orderId"))
-            .put("customerId", order.getString("customerId"))
-            .put("status", saga.getString("status"))
-            .put("currentStep", saga.getString("currentStep"))
-            .put("failedStep", saga.getString("failedStep"))
-            .put("failureReason", saga.getString("failureReason"))
-            .put("cancelRequested", saga.getBoolean("cancelRequested", false))
-            .put("flagged", saga.getBoolean("flagged", false))
-            .put("flagReason", saga.getString("flagReason"))
-            .put("steps", steps)
-            .put("timeline", new JsonObject().put("entries", saga.getJsonArray("timeline", new JsonArray())))
-            .put("version", saga.getInteger("version"))
-            .put("startedAt", saga.getString("startedAt"))
-            .put("updatedAt", saga.getString("updatedAt"))
-            .put("finishedAt", saga.getString("finishedAt"))
-            .put("committedAt", committedAt.toString())
-            .put("projectedAt", projectedAt.toString());
+    }
+
+    private static String key(String index, String sagaId) {
+        return index + '/' + sagaId;
     }
 }

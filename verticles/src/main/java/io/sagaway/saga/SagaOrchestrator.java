@@ -17,6 +17,7 @@ import io.sagaway.order.domain.OrderView;
 import io.sagaway.order.store.OrderRepository;
 import io.sagaway.outbox.Outbox;
 import io.sagaway.outbox.OutboxMessage;
+import io.sagaway.readmodel.SagaDocuments;
 import io.sagaway.saga.domain.OrderSaga;
 import io.sagaway.saga.domain.SagaEffect;
 import io.sagaway.saga.domain.SagaInput;
@@ -105,7 +106,8 @@ public final class SagaOrchestrator {
             OrderSaga saga = OrderSaga.start(sagaIdOf(orderId), orderId, data, policy, now());
             Transition transition = new Transition(saga);
             return sagas.insert(tx, saga.state(), transition.timeline).compose(inserted -> inserted
-                ? commit(tx, saga.state(), transition, Future.succeededFuture(SagaStore.json(transition.timeline)), placed.messageId(), null)
+                ? commit(tx, saga.state(), 0, transition, Future.succeededFuture(SagaStore.TimelineTail.whole(SagaStore.json(transition.timeline))),
+                    placed.messageId(), null)
                 : Future.succeededFuture());
         }));
     }
@@ -173,14 +175,16 @@ public final class SagaOrchestrator {
             return Future.succeededFuture();
         }
         // The update is sent now; commit() sends the order's events behind it without waiting for its answer.
-        return commit(tx, saga.state(), transition, sagas.update(tx, saga.state(), transition.timeline), causationId, order);
+        return commit(tx, saga.state(), stored.version(), transition, sagas.update(tx, saga.state(), transition.timeline), causationId,
+            order);
     }
 
     /**
-     * Moves the order, and queues the step requests and the SagaUpdated event (the saga with its
-     * whole {@code timeline}, as the saga's update, already sent, answers it).
+     * Moves the order, and queues the step requests and the SagaUpdated event: the saga with the
+     * tail of its timeline that this change touched (as the saga's update, already sent, answers
+     * it), to be spliced into the timeline as of version {@code basedOn}.
      */
-    private Future<Void> commit(SqlConnection tx, SagaState saga, Transition transition, Future<JsonArray> timeline,
+    private Future<Void> commit(SqlConnection tx, SagaState saga, long basedOn, Transition transition, Future<SagaStore.TimelineTail> timeline,
                                 String causationId, Order loadedOrder) {
         Instant at = now();
         MessageMetadata metadata = new MessageMetadata(saga.orderId(), causationId);
@@ -201,8 +205,8 @@ public final class SagaOrchestrator {
         Future<Void> moved = order.compose(o -> moveOrder(tx, o, orderCommands, metadata));
         return Future.join(timeline, moved)
             .compose(v -> {
-                messages.add(new OutboxMessage(topics.sagaEvents(), new Envelope(UUID.randomUUID().toString(), "SagaUpdated", "Saga",
-                    saga.orderId(), saga.version(), saga.orderId(), causationId, at, sagaJson(saga, timeline.result()))));
+                messages.add(new OutboxMessage(topics.sagaEvents(), new Envelope(UUID.randomUUID().toString(), SagaDocuments.SAGA_UPDATED, "Saga",
+                    saga.orderId(), saga.version(), saga.orderId(), causationId, at, SagaDocuments.message(saga, basedOn, timeline.result()))));
                 return Outbox.insert(tx, messages);
             });
     }
@@ -219,15 +223,6 @@ public final class SagaOrchestrator {
             });
         }
         return chain;
-    }
-
-    /** The saga as the read side and subscribers see it: its state and its whole timeline. */
-    public static JsonObject sagaJson(SagaState saga, List<TimelineEntry> timeline) {
-        return sagaJson(saga, SagaStore.json(timeline));
-    }
-
-    public static JsonObject sagaJson(SagaState saga, JsonArray timeline) {
-        return JsonCodec.toJson(saga).put("timeline", timeline);
     }
 
     public static String sagaIdOf(String orderId) {

@@ -19,7 +19,8 @@ import java.util.Optional;
 
 /**
  * Sagas in PostgreSQL: one row each, holding the state as JSON beside indexed columns, and the
- * timeline, an append-only JSON array of {@link TimelineEntry}, oldest first.
+ * timeline, a JSON array of {@link TimelineEntry}, oldest first, to which entries are appended
+ * with repeats folded in (migration V6).
  */
 public final class SagaStore {
 
@@ -40,18 +41,54 @@ public final class SagaStore {
     }
 
     /**
-     * Stores the saga's new state and appends {@code newEntries} to its timeline; answers the
-     * whole timeline, as JSON, in the same round trip.
+     * The end of a timeline that a change touched: its entries from position {@code from} on.
+     * Applied to the timeline as it stood before the change ({@link #splice}), it gives the new one.
      */
-    public Future<JsonArray> update(SqlConnection tx, SagaState saga, List<TimelineEntry> newEntries) {
+    public record TimelineTail(int from, JsonArray entries) {
+
+        /** The whole timeline of a saga just started. */
+        public static TimelineTail whole(JsonArray timeline) {
+            return new TimelineTail(0, timeline);
+        }
+
+        /** {@code before} with its entries from {@link #from()} replaced by this tail; empty if {@code before} is too short. */
+        public Optional<JsonArray> splice(JsonArray before) {
+            if (before.size() < from) {
+                return Optional.empty();
+            }
+            JsonArray after = new JsonArray(new ArrayList<>(before.getList().subList(0, from)));
+            entries.forEach(after::add);
+            return Optional.of(after);
+        }
+    }
+
+    /** Entries before the new ones that appending may fold a new one into (V6's look-back). */
+    static final int FOLD_REACH = 3;
+
+    /**
+     * Stores the saga's new state and appends {@code newEntries} to its timeline, folding repeats;
+     * answers, in the same round trip, the timeline's tail that the append may have touched (never
+     * the whole timeline, which a long-retried saga makes long).
+     */
+    public Future<TimelineTail> update(SqlConnection tx, SagaState saga, List<TimelineEntry> newEntries) {
         return tx.preparedQuery("""
-                UPDATE sagas SET status = $3, current_step = $4, failed_step = $5, flagged = $6, state = $7, version = $8,
-                                 next_wakeup_at = $9, started_at = $10, updated_at = $11, finished_at = $12,
-                                 timeline = timeline || $13::jsonb
-                WHERE saga_id = $1 AND order_id = $2
-                RETURNING timeline""")
-            .execute(row(saga, newEntries))
-            .map(rows -> rows.size() == 0 ? new JsonArray() : rows.iterator().next().getJsonArray("timeline"));
+                WITH changed AS (
+                    UPDATE sagas SET status = $3, current_step = $4, failed_step = $5, flagged = $6, state = $7, version = $8,
+                                     next_wakeup_at = $9, started_at = $10, updated_at = $11, finished_at = $12,
+                                     timeline = saga_timeline_append(timeline, $13::jsonb)
+                    WHERE saga_id = $1 AND order_id = $2
+                    RETURNING timeline, GREATEST(0, jsonb_array_length(timeline) - $14) AS tail_from)
+                SELECT tail_from, COALESCE((SELECT jsonb_agg(e ORDER BY i) FROM jsonb_array_elements(timeline) WITH ORDINALITY AS t(e, i)
+                                            WHERE i > tail_from), '[]'::jsonb) AS tail
+                FROM changed""")
+            .execute(row(saga, newEntries).addInteger(newEntries.size() + FOLD_REACH))
+            .map(rows -> {
+                if (rows.size() == 0) {
+                    return new TimelineTail(0, new JsonArray());
+                }
+                Row row = rows.iterator().next();
+                return new TimelineTail(row.getInteger("tail_from"), row.getJsonArray("tail"));
+            });
     }
 
     /** The saga of an order, locked for this transaction. */
@@ -83,16 +120,23 @@ public final class SagaStore {
     public record WithTimeline(SagaState saga, List<TimelineEntry> timeline) {
     }
 
+    /** A saga and its timeline as stored, JSON. */
+    public record Stored(SagaState saga, JsonArray timeline) {
+    }
+
     public Future<Optional<WithTimeline>> getWithTimeline(SqlClient client, String sagaId) {
+        return stored(client, sagaId).map(found -> found.map(s -> new WithTimeline(s.saga(), entries(s.timeline()))));
+    }
+
+    public Future<Optional<Stored>> stored(SqlClient client, String sagaId) {
         return client.preparedQuery("SELECT " + COLUMNS + ", timeline FROM sagas WHERE saga_id = $1")
             .execute(Tuple.of(sagaId))
             .map(rows -> {
                 if (rows.size() == 0) {
                     return Optional.empty();
                 }
-                var row = rows.iterator().next();
-                return Optional.of(new WithTimeline(state(row),
-                    entries(row.getJsonArray("timeline"))));
+                Row row = rows.iterator().next();
+                return Optional.of(new Stored(state(row), row.getJsonArray("timeline")));
             });
     }
 

@@ -72,7 +72,8 @@ class ReadModelIT {
         ordersIndex = Await.result(indices.ensure(ReadModelIndices.Kind.ORDERS));
         String sagasIndex = Await.result(indices.ensure(ReadModelIndices.Kind.SAGAS));
         orders = orderProjector();
-        sagas = new SagaProjector(elasticsearch.client(), context, () -> Future.succeededFuture(List.of(sagasIndex)), vertx.eventBus());
+        sagas = new SagaProjector(elasticsearch.client(), context, () -> Future.succeededFuture(List.of(sagasIndex)), vertx.eventBus(),
+            schema.pool());
         queries = new ReadModelQueries(elasticsearch.client(), context, indices);
     }
 
@@ -264,7 +265,44 @@ class ReadModelIT {
         return new JsonObject().put("sagaId", sagaId).put("orderId", "o-" + sagaId).put("status", status).put("version", version)
             .put("order", new JsonObject().put("customerId", "alice")).put("steps", new JsonArray())
             .put("startedAt", T0.toString()).put("updatedAt", T0.plusSeconds(version).toString())
-            .put("timeline", new JsonArray().add(new JsonObject().put("type", "STARTED")));
+            .put("timelineBasedOn", version - 1).put("timelineFrom", 0)
+            .put("timelineTail", new JsonArray().add(new JsonObject().put("type", "STARTED")));
+    }
+
+    /** SagaUpdated carries only the tail of the timeline a change touched: the document still holds it whole. */
+    @Test
+    void aSagaDocumentHoldsItsWholeTimelineBuiltFromTailsAndAGapNeverCorruptsIt() {
+        String sagaId = "s-" + UUID.randomUUID();
+        JsonObject v1 = sagaPayload(sagaId, "RUNNING", 1).put("timelineTail", entries("STARTED", "STEP_REQUESTED"));
+        JsonObject v2 = sagaPayload(sagaId, "RUNNING", 2).put("timelineFrom", 1).put("timelineTail", entries("STEP_REQUESTED", "STEP_SUCCEEDED"));
+        Await.result(sagas.project(List.of(sagaEvent(v1), sagaEvent(v2))));
+        assertThat(timelineTypes(sagaId)).containsExactly("STARTED", "STEP_REQUESTED", "STEP_SUCCEEDED");
+
+        // A projector that remembers nothing reads the document back and splices onto it.
+        SagaProjector fresh = new SagaProjector(elasticsearch.client(), context, () -> indices.ensure(ReadModelIndices.Kind.SAGAS)
+            .map(List::of), vertx.eventBus(), schema.pool());
+        JsonObject v3 = sagaPayload(sagaId, "COMPLETED", 3).put("timelineFrom", 3).put("timelineTail", entries("COMPLETED"));
+        Await.result(fresh.project(List.of(sagaEvent(v3))));
+        assertThat(timelineTypes(sagaId)).containsExactly("STARTED", "STEP_REQUESTED", "STEP_SUCCEEDED", "COMPLETED");
+
+        // v5 builds on a v4 never seen: it cannot be spliced, and the write side (here without the saga) is asked instead.
+        JsonObject v5 = sagaPayload(sagaId, "COMPLETED", 5).put("timelineFrom", 4).put("timelineTail", entries("WRONG"));
+        Await.result(fresh.project(List.of(sagaEvent(v5))));
+        assertThat(Await.result(queries.saga(sagaId)).orElseThrow().getInteger("version")).isEqualTo(3);
+        assertThat(timelineTypes(sagaId)).doesNotContain("WRONG");
+    }
+
+    private static JsonArray entries(String... types) {
+        JsonArray entries = new JsonArray();
+        for (String type : types) {
+            entries.add(new JsonObject().put("type", type));
+        }
+        return entries;
+    }
+
+    private static List<String> timelineTypes(String sagaId) {
+        return SagaDocuments.timelineOf(Await.result(queries.saga(sagaId)).orElseThrow()).stream()
+            .map(e -> ((JsonObject) e).getString("type")).toList();
     }
 
     private static Envelope sagaEvent(JsonObject payload) {

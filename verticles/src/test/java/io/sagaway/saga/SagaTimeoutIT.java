@@ -8,6 +8,7 @@ import io.sagaway.saga.domain.SagaState;
 import io.sagaway.saga.domain.SagaStatus;
 import io.sagaway.saga.domain.SagaStepName;
 import io.sagaway.saga.domain.StepStatus;
+import io.sagaway.saga.domain.TimelineEntry;
 import io.sagaway.testing.Await;
 import io.sagaway.testing.SagaFixture.Part;
 import io.sagaway.testing.SagaFixture;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,13 +78,49 @@ class SagaTimeoutIT {
             assertThat(platform.stock(sku)).containsExactly(10, 0);
             assertThat(platform.balance(grace)).isEqualByComparingTo("1000.00");
             var timeline = Await.result(new SagaStore().timeline(platform.schema().pool(), finished.sagaId()));
-            assertThat(timeline).filteredOn(e -> e.type() == SagaEventType.STEP_TIMED_OUT).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(timeline.stream().filter(e -> e.type() == SagaEventType.STEP_TIMED_OUT).mapToInt(TimelineEntry::times).sum())
+                .isGreaterThanOrEqualTo(3);
             assertThat(timeline).anyMatch(e -> e.type() == SagaEventType.STEP_RETRIED && e.step() == SagaStepName.INVENTORY);
         } finally {
             if (!platform.isDeployed(Part.INVENTORY)) {
                 platform.deploy(Part.INVENTORY);
             }
         }
+    }
+
+    /**
+     * Before: every SagaUpdated carried the whole timeline, and each retry cycle of a compensation
+     * added entries, so the load grew quadratically and messages headed for Kafka's size limit.
+     */
+    @Test
+    void aCompensationRetriedForLongKeepsItsTimelineFoldedAndItsMessagesSmall() {
+        String ida = "c-" + UUID.randomUUID().toString().substring(0, 8);
+        platform.credit(ida, "1000.00");
+        String sku = "SKU-" + UUID.randomUUID().toString().substring(0, 8);
+        platform.setStock(sku, 10);
+        platform.undeploy(Part.INVENTORY);
+        String orderId = platform.placeOrder(ida, SagaFixture.SEOUL, new OrderItem(sku, 1, new BigDecimal("5")));
+        try {
+            SagaState looping = platform.awaitSaga(orderId, s -> s.step(SagaStepName.INVENTORY).compensationAttempts() >= 8,
+                Duration.ofSeconds(60));
+
+            var timeline = Await.result(new SagaStore().timeline(platform.schema().pool(), looping.sagaId()));
+            assertThat(timeline).as("entries, with 8 compensation attempts behind").hasSizeLessThan(16);
+            assertThat(timeline).anyMatch(e -> e.step() == SagaStepName.INVENTORY && e.times() >= 5 && e.firstAt() != null);
+
+            List<JsonObject> messages = platform.recordsOf(Set.of(orderId)).stream()
+                .filter(r -> r.topic().equals(platform.topics().sagaEvents())).map(r -> new JsonObject(r.value()).getJsonObject("payload"))
+                .toList();
+            assertThat(messages).hasSizeGreaterThan(10);
+            assertThat(messages).allSatisfy(m -> {
+                assertThat(m.containsKey("timeline")).isFalse();
+                assertThat(m.getJsonArray("timelineTail").size()).isLessThanOrEqualTo(8);
+            });
+            assertThat(messages.get(messages.size() - 1).getInteger("timelineFrom")).isPositive();
+        } finally {
+            platform.deploy(Part.INVENTORY);
+        }
+        assertThat(platform.awaitFinished(orderId).status()).isEqualTo(SagaStatus.FAILED);
     }
 
     @Test

@@ -6,12 +6,14 @@ import io.sagaway.infra.LruMap;
 import io.sagaway.messaging.Envelope;
 import io.sagaway.messaging.JsonCodec;
 import io.sagaway.messaging.TopicNames;
-import io.sagaway.readmodel.SagaProjector;
+import io.sagaway.readmodel.SagaDocuments;
+import io.sagaway.saga.SagaStore;
 import io.sagaway.saga.domain.SagaStatus;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.sqlclient.Pool;
@@ -96,6 +98,10 @@ public final class SubscriptionHub {
     private final Map<String, String> customerOfOrder = new LruMap<>(CUSTOMER_CACHE);
     /** An order's updates wait, in order, for the lookup of its customer. */
     private final KeyedSequence<String> lookups = new KeyedSequence<>();
+    /** A saga's updates are built, in order, from the timeline last delivered (or the stored saga). */
+    private final KeyedSequence<JsonObject> sagaDocuments = new KeyedSequence<>();
+    private final Map<String, Known> sagaTimelines = new LruMap<>(CUSTOMER_CACHE);
+    private final SagaStore sagas = new SagaStore();
     /** Per saga, placeOrder calls waiting for it to finish. */
     private final Map<String, Set<Promise<Long>>> finishWaiters = new ConcurrentHashMap<>();
     private KafkaConsumer<String, String> consumer;
@@ -202,7 +208,7 @@ public final class SubscriptionHub {
     }
 
     private void onSagaEvent(Envelope event) {
-        if (!SagaProjector.SAGA_UPDATED.equals(event.type())) {
+        if (!SagaDocuments.SAGA_UPDATED.equals(event.type())) {
             return;
         }
         // A saga's messages are keyed by its order (one order, one partition): the saga's own id is in the payload.
@@ -213,12 +219,40 @@ public final class SubscriptionHub {
         if (sagaListeners.isEmpty()) {
             return;
         }
-        JsonObject document = SagaProjector.toDocument(event.payload(), event.occurredAt(), Instant.now());
-        JsonObject saga = document.copy().put("timeline", event.payload().getJsonArray("timeline"));
-        Map<String, Object> view = JsonCodec.plain(saga);
-        for (Listener<JsonObject> listener : sagaListeners) {
-            deliver(listener, document, document.getString("id"), event.version(), view);
+        String sagaId = event.payload().getString("sagaId");
+        sagaDocuments.then(sagaId, () -> documentAfter(sagaId, event)).onSuccess(document -> {
+            Map<String, Object> view = SagaDocuments.toGraphQL(document);
+            for (Listener<JsonObject> listener : sagaListeners) {
+                deliver(listener, document, sagaId, document.getLong("version"), view);
+            }
+        });
+    }
+
+    /**
+     * The saga's document after {@code event}: its timeline tail spliced into the timeline this hub
+     * last built, or, when it does not build on that (an update went by while no one followed
+     * sagas), the saga read whole from the event store's side, retried until it answers.
+     */
+    private Future<JsonObject> documentAfter(String sagaId, Envelope event) {
+        Known known = sagaTimelines.getOrDefault(sagaId, new Known(0, new JsonArray()));
+        if (event.version() <= known.version()) {
+            return Future.failedFuture("saga " + sagaId + " v" + event.version() + " is already delivered");
         }
+        Optional<JsonArray> after = SagaDocuments.timelineAfter(event.payload(), known.version(), known.timeline());
+        if (after.isPresent()) {
+            sagaTimelines.put(sagaId, new Known(event.version(), after.get()));
+            return Future.succeededFuture(SagaDocuments.toDocument(event.payload(), after.get(), event.occurredAt(), Instant.now()));
+        }
+        return Futures.retryUntilSuccess(vertx, () -> sagas.stored(pool, sagaId), LOOKUP_RETRY_MS, LOOKUP_RETRY_MAX_MS,
+                (e, pause) -> LOG.warn("subscription fan-out: reading saga {} failed ({}); retrying in {} ms", sagaId, e.toString(), pause))
+            .compose(stored -> stored.map(s -> {
+                sagaTimelines.put(sagaId, new Known(s.saga().version(), s.timeline()));
+                return Future.succeededFuture(SagaDocuments.toDocument(s.saga(), s.timeline(), Instant.now()));
+            }).orElseGet(() -> Future.failedFuture("saga " + sagaId + " is not stored")));
+    }
+
+    /** A saga's timeline as this hub last delivered it. */
+    private record Known(long version, JsonArray timeline) {
     }
 
     private static <T> void deliver(Listener<T> listener, T update, String key, long version, Map<String, Object> item) {
