@@ -1,15 +1,14 @@
 package io.sagaway.outbox;
 
+import io.sagaway.infra.BoundedDeletes;
 import io.sagaway.messaging.Envelope;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -62,16 +61,11 @@ public final class Outbox {
             .mapEmpty();
     }
 
-    /**
-     * Deletes up to {@code batch} rows published before {@code before} and answers how many went.
-     * Bounded, so a backlog of old rows (a long outage, a retention change) is worked off in small
-     * transactions instead of one large delete that stalls the relay and floods the disk.
-     */
+    /** Published rows, deleted by age in bounded batches. */
+    public static final BoundedDeletes PUBLISHED = new BoundedDeletes("outbox", "id", "published_at");
+
+    /** Deletes up to {@code batch} rows published before {@code before} and answers how many went. */
     public static Future<Integer> deletePublished(SqlClient client, Instant before, int batch) {
-        return client.preparedQuery("""
-                DELETE FROM outbox WHERE id IN (
-                    SELECT id FROM outbox WHERE published_at < $1 ORDER BY published_at LIMIT $2)""")
-            .execute(Tuple.of(before.atOffset(ZoneOffset.UTC), batch))
-            .map(SqlResult::rowCount);
+        return PUBLISHED.batch(client, before, batch);
     }
 }

@@ -6,7 +6,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +21,6 @@ import java.util.Map;
 public final class OutboxRelayVerticle extends VerticleBase {
 
     private static final long CLEANUP_INTERVAL_MS = 60_000;
-    /** Rows per cleanup transaction, and transactions per run: up to 200,000 rows a minute, never one huge delete. */
-    static final int CLEANUP_BATCH_ROWS = 5_000;
-    static final int CLEANUP_BATCHES = 40;
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelayVerticle.class);
     private static final long MAX_BACKOFF_MS = 10_000;
@@ -132,18 +128,10 @@ public final class OutboxRelayVerticle extends VerticleBase {
         });
     }
 
-    /** Deletes rows past their retention, a bounded batch at a time, at most {@link #CLEANUP_BATCHES} batches a run. */
+    /** Deletes rows past their retention, a bounded batch at a time. */
     private void deletePublished() {
-        deleteBatches(Instant.now().minus(settings.retention()), 0)
+        Outbox.PUBLISHED.run(pool, Instant.now().minus(settings.retention()), () -> stopped)
             .onFailure(e -> LOG.warn("could not delete published outbox rows: {}", e.toString()));
-    }
-
-    private Future<Void> deleteBatches(Instant before, int done) {
-        if (stopped || done >= CLEANUP_BATCHES) {
-            return Future.succeededFuture();
-        }
-        return Outbox.deletePublished(pool, before, CLEANUP_BATCH_ROWS)
-            .compose(deleted -> deleted < CLEANUP_BATCH_ROWS ? Future.succeededFuture() : deleteBatches(before, done + 1));
     }
 
     @Override

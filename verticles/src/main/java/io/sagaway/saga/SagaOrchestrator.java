@@ -25,8 +25,6 @@ import io.sagaway.saga.domain.SagaPolicy;
 import io.sagaway.saga.domain.SagaState;
 import io.sagaway.saga.domain.TimelineEntry;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 

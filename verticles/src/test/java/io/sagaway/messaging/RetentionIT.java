@@ -1,5 +1,6 @@
 package io.sagaway.messaging;
 
+import io.sagaway.infra.BoundedDeletes;
 import io.sagaway.testing.Await;
 import io.sagaway.testing.TestSchema;
 import io.vertx.core.Vertx;
@@ -46,7 +47,7 @@ class RetentionIT {
         deadLetter(now.minus(Duration.ofHours(1)));
 
         // One bounded batch takes at most its limit.
-        int first = Await.result(RetentionVerticle.deleteBatch(schema.pool(), "processed_messages", "ctid", "processed_at",
+        int first = Await.result(new BoundedDeletes("processed_messages", "ctid", "processed_at").batch(schema.pool(),
             now.minus(Duration.ofHours(8)), 2));
         assertThat(first).isEqualTo(2);
 

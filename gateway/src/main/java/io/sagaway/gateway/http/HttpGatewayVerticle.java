@@ -12,7 +12,6 @@ import io.sagaway.graphql.SagawayGraphQL;
 import io.sagaway.graphql.subscriptions.BoundedPublisher;
 import io.sagaway.graphql.subscriptions.SubscriptionHub;
 import io.sagaway.infra.Backends;
-import io.sagaway.infra.InfraClients;
 import io.sagaway.infra.ServiceEndpoints;
 import io.sagaway.messaging.TopicNames;
 import io.sagaway.order.command.OrderCommandClient;

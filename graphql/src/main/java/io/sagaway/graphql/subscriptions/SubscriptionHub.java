@@ -4,7 +4,6 @@ import io.sagaway.infra.Futures;
 import io.sagaway.infra.InfraClients;
 import io.sagaway.infra.LruMap;
 import io.sagaway.messaging.Envelope;
-import io.sagaway.messaging.JsonCodec;
 import io.sagaway.messaging.TopicNames;
 import io.sagaway.readmodel.SagaDocuments;
 import io.sagaway.saga.SagaStore;
