@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +94,9 @@ class LocalStackCycleIT {
 
     private static Map<String, String> stackEnvironment() {
         Map<String, String> env = new HashMap<>(System.getenv());
+        // ./test.sh runs the tests with the tests' own stack named in these: here, every service comes from this stack.
+        List.of(StackResolver.POSTGRES_URL, StackResolver.REDIS_URL, StackResolver.KAFKA_BOOTSTRAP_SERVERS, StackResolver.ELASTICSEARCH_URL)
+            .forEach(env::remove);
         env.put("SAGAWAY_STACK_DIR", stack.settings().dir().toString());
         env.put("SAGAWAY_STACK_POSTGRES_PORT", Integer.toString(BASE));
         env.put("SAGAWAY_STACK_REDIS_PORT", Integer.toString(BASE + 1));
