@@ -36,6 +36,11 @@ describe('the quick start', () => {
     await page.getByRole('link', { name: 'Mutation' }).click();
     await page.getByRole('link', { name: 'placeOrder', exact: true }).waitFor();
     await screenshot(page, 'quickstart-graphiql-docs');
+    // Its first query runs with the token it signed in with: an answer, not UNAUTHENTICATED.
+    await page.getByRole('button', { name: /Execute query/ }).click();
+    await page.locator('.result-window').getByText('"totalCount"').waitFor();
+    expect(await page.locator('.result-window').textContent()).not.toContain('UNAUTHENTICATED');
+    await screenshot(page, 'quickstart-graphiql-query');
   });
 
   it('answers graphql-js introspection with every option on', async () => {
