@@ -31,6 +31,27 @@ final class Bulk {
      */
     record Written(Set<String> stale, Map<String, String> refused) {
         static final Written ALL = new Written(Set.of(), Map.of());
+
+        /**
+         * Updates a projector's memory of what {@code index} holds: the {@code written} states it
+         * stored are remembered; those it did not store (the index holds a newer version, say a
+         * rebuild's replay, or refused the document) are forgotten, so their next events start
+         * from the document.
+         */
+        <V> void remember(String index, Map<String, V> written, Map<String, V> recent) {
+            written.forEach((id, state) -> {
+                if (stale.contains(id) || refused.containsKey(id)) {
+                    recent.remove(key(index, id));
+                } else {
+                    recent.put(key(index, id), state);
+                }
+            });
+        }
+    }
+
+    /** The key of a document in a projector's memory of several indices. */
+    static String key(String index, String id) {
+        return index + '/' + id;
     }
 
     private Bulk() {

@@ -101,7 +101,7 @@ public final class OrderProjector {
         List<String> unknown = new ArrayList<>();
         byOrder.forEach((orderId, events) -> {
             long first = events.stream().mapToLong(Envelope::version).min().orElseThrow();
-            OrderView remembered = recent.get(key(index, orderId));
+            OrderView remembered = recent.get(Bulk.key(index, orderId));
             // Trusted only to continue from: events at or below it mean a redelivery or a replay
             // (an index dropped and made again under the same name), and the document decides.
             if (remembered != null && first > remembered.version()) {
@@ -148,23 +148,12 @@ public final class OrderProjector {
                     }
                 }
                 return Bulk.index(es, context, index, changed).map(result -> {
-                    // Stale: the index holds a newer version (a rebuild's replay). Forget the order, so its next events start from that.
-                    written.forEach((orderId, view) -> {
-                        if (result.stale().contains(orderId) || result.refused().containsKey(orderId)) {
-                            recent.remove(key(index, orderId));
-                        } else {
-                            recent.put(key(index, orderId), view);
-                        }
-                    });
+                    result.remember(index, written, recent);
                     refused.putAll(result.refused());
                     return refused;
                 });
             });
         });
-    }
-
-    private static String key(String index, String orderId) {
-        return index + '/' + orderId;
     }
 
     /** The order after its events, or null when none of them was new. */

@@ -95,10 +95,10 @@ public final class SagaProjector {
 
     /** Writes each saga's newest state with its whole timeline into {@code index}; answers the sagas refused for good. */
     private Future<Map<String, String>> projectInto(String index, Map<String, List<Envelope>> bySaga) {
-        List<String> unknown = bySaga.keySet().stream().filter(id -> !recent.containsKey(key(index, id))).toList();
+        List<String> unknown = bySaga.keySet().stream().filter(id -> !recent.containsKey(Bulk.key(index, id))).toList();
         return Bulk.get(es, context, index, unknown).compose(documents -> {
             Map<String, Known> known = new HashMap<>();
-            bySaga.keySet().forEach(id -> Optional.ofNullable(recent.get(key(index, id))).ifPresent(k -> known.put(id, k)));
+            bySaga.keySet().forEach(id -> Optional.ofNullable(recent.get(Bulk.key(index, id))).ifPresent(k -> known.put(id, k)));
             documents.forEach((id, doc) -> known.put(id, new Known(doc.getLong("version"), SagaDocuments.timelineOf(doc))));
             Instant now = Instant.now();
             List<Bulk.VersionedDocument> docs = new ArrayList<>();
@@ -135,20 +135,10 @@ public final class SagaProjector {
                 }
             });
             return Future.all(fromWriteSide).compose(v -> Bulk.index(es, context, index, docs)).map(result -> {
-                written.forEach((sagaId, timeline) -> {
-                    if (result.stale().contains(sagaId) || result.refused().containsKey(sagaId)) {
-                        recent.remove(key(index, sagaId));
-                    } else {
-                        recent.put(key(index, sagaId), timeline);
-                    }
-                });
+                result.remember(index, written, recent);
                 unprojectable.putAll(result.refused());
                 return unprojectable;
             });
         });
-    }
-
-    private static String key(String index, String sagaId) {
-        return index + '/' + sagaId;
     }
 }
