@@ -124,9 +124,6 @@ public final class InfraClients {
                 || t.getMessage().contains("Pool closed") || t.getMessage().contains("closed connection")))) {
                 return true;
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
         return false;
     }

@@ -26,8 +26,9 @@ import java.util.UUID;
  * retried with exponential backoff while their {@link SagaPolicy#retryBudget()} lasts, then count
  * as failed; compensations are retried for ever and flag the saga for an operator after
  * {@link SagaPolicy#flagAfter()} attempts. A timer that fires late (it passed while no
- * orchestrator ran) sends its attempt again without counting it. Each {@link #handle} returns the effects to commit
- * with the new state; replies that no longer matter (late or duplicated) change nothing.
+ * orchestrator ran) sends its attempt again without counting it. Each {@link #handle} returns
+ * the effects to commit with the new state; replies that no longer matter (late or duplicated)
+ * change nothing.
  */
 public final class OrderSaga {
 
@@ -156,9 +157,7 @@ public final class OrderSaga {
 
     private void actionTimedOut(StepState step) {
         if (SagaPolicy.firedLate(step.deadline(), now)) {
-            askAgainUncounted(step, step.deadline());
-            put(step(step.name()).timing(now.plus(policy.stepTimeout()), null));
-            request(step.name(), false, step.attempts());
+            askAgainUncounted(step, false);
             return;
         }
         record(SagaEventType.STEP_TIMED_OUT, step.name(), "attempt " + step.attempts() + " got no answer within "
@@ -261,9 +260,7 @@ public final class OrderSaga {
 
     private void compensationTimedOut(StepState step) {
         if (SagaPolicy.firedLate(step.deadline(), now)) {
-            askAgainUncounted(step, step.deadline());
-            put(step(step.name()).timing(now.plus(policy.compensationTimeout()), null));
-            request(step.name(), true, step.compensationAttempts());
+            askAgainUncounted(step, true);
             return;
         }
         record(SagaEventType.STEP_TIMED_OUT, step.name(), "compensation attempt " + step.compensationAttempts()
@@ -329,14 +326,17 @@ public final class OrderSaga {
 
     /**
      * A deadline that passed while no orchestrator ran (a crash, a restart) says nothing about the
-     * participant: the attempt is sent again, uncounted, and the time away is not charged to the budget.
+     * participant: the attempt in flight is sent again, uncounted, and the time away is not charged
+     * to the budget.
      */
-    private void askAgainUncounted(StepState step, Instant due) {
-        Duration away = Duration.between(due, now);
-        put(step.budgetFrom(step.budgetStart().plus(away)));
-        record(SagaEventType.STEP_TIMED_OUT, step.name(), (step.status() == StepStatus.COMPENSATING ? "compensation " : "")
-            + "attempt " + (step.status() == StepStatus.COMPENSATING ? step.compensationAttempts() : step.attempts())
+    private void askAgainUncounted(StepState step, boolean compensation) {
+        Duration away = Duration.between(step.deadline(), now);
+        int attempt = compensation ? step.compensationAttempts() : step.attempts();
+        record(SagaEventType.STEP_TIMED_OUT, step.name(), (compensation ? "compensation " : "") + "attempt " + attempt
             + ": its deadline passed while no orchestrator ran (" + away.toMillis() + " ms ago); sent again, not counted");
+        put(step.budgetFrom(step.budgetStart().plus(away))
+            .timing(now.plus(compensation ? policy.compensationTimeout() : policy.stepTimeout()), null));
+        request(step.name(), compensation, attempt);
     }
 
     private void request(SagaStepName name, boolean compensation, int attempt) {
