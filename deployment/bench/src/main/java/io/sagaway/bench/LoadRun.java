@@ -19,14 +19,22 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One run of the load generator against the platform's public API: tokens, stock and money
  * topped up by the operator, one subscription per customer, a probe order per customer to see
  * updates arrive, then the load (open or closed loop), the drain, and the figures. Everything
  * asynchronous runs on Vert.x event loops; only {@link #execute} blocks, on the caller's thread.
+ *
+ * <p>With {@code --spread-customers N} the customers are synthetic ({@link Options#spreadCustomerId}):
+ * the operator's token places their orders and follows them, on at most {@link #SPREAD_SOCKETS}
+ * connections carrying their subscriptions between them, and one probe per connection stands for
+ * the customers on it.
  */
 final class LoadRun {
 
@@ -45,6 +53,10 @@ final class LoadRun {
     private static final long OPEN_LOOP_TICK_MS = 5;
     private static final long LAG_SAMPLE_MS = 500;
     private static final long PROGRESS_MS = 1000;
+    /** The most WebSocket connections the subscriptions of {@code --spread-customers} share: customer i is on connection i mod this. */
+    static final int SPREAD_SOCKETS = 4;
+    /** The most account top-ups of {@code --spread-customers} under way at once. */
+    private static final int SPREAD_SETUP_PARALLEL = 16;
 
     private static final String PLACE_ORDER = "mutation PlaceOrder($input: PlaceOrderInput!) { placeOrder(input: $input) { orderId status } }";
     private static final String ORDER_UPDATES = "subscription OrderUpdates($customerId: ID!) { orderStatusChanged(customerId: $customerId) "
@@ -64,6 +76,8 @@ final class LoadRun {
     private final Map<String, Promise<Void>> probes = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong skuTurn = new AtomicLong();
+    /** Whose turn it is among the spread customers, in a closed loop (an open loop takes turns by the order's number). */
+    private final AtomicLong customerTurn = new AtomicLong();
     private final AtomicLong budgetLeft;
     private final AtomicBoolean budgetReached = new AtomicBoolean();
     private final Samples projectionLag = new Samples();
@@ -92,14 +106,22 @@ final class LoadRun {
     /** Runs it all; blocks the calling thread (never call it on an event loop) until the figures are in, within its deadlines. */
     Report execute(Optional<RawLimits.Figures> rawLimits) {
         String operator = Bench.await(api.token(options.operator().username(), options.operator().password()), SETUP_TIMEOUT);
-        List<Customer> customers = Bench.await(Future.all(options.customers().stream().map(this::customer).toList()), SETUP_TIMEOUT).list();
-        topUp(operator, customers);
+        List<Customer> customers = options.spreads()
+            ? options.spreadCustomerIds().stream().map(id -> new Customer(id, id, operator)).toList()
+            : Bench.await(Future.all(options.customers().stream().map(this::customer).toList()), SETUP_TIMEOUT).list();
+        List<Customer> probed = options.spreads() ? spreadProbes(customers) : customers;
+        topUp(operator, customers, probed.size());
         try {
-            for (Customer customer : customers) {
-                sockets.add(Bench.await(subscribe(customer), SETUP_TIMEOUT));
+            if (options.spreads()) {
+                subscribeSpread(operator, customers);
+            } else {
+                for (Customer customer : customers) {
+                    sockets.add(Bench.await(subscribe(customer), SETUP_TIMEOUT));
+                }
             }
-            Bench.await(Future.all(customers.stream().map(this::probe).toList()), options.timeout().plusSeconds(10));
-            LOG.info("{} subscriptions deliver; load starts: {}", customers.size(), options.describe());
+            Bench.await(Future.all(probed.stream().map(this::probe).toList()), options.timeout().plusSeconds(10));
+            LOG.info("{} subscriptions deliver{}; load starts: {}", customers.size(),
+                options.spreads() ? " (on " + sockets.size() + " connections, " + probed.size() + " probed)" : "", options.describe());
             return load(operator, customers, rawLimits);
         } finally {
             Bench.await(Future.join(sockets.stream().map(SubscriptionSocket::close).toList()).otherwiseEmpty(), Duration.ofSeconds(10));
@@ -119,11 +141,12 @@ final class LoadRun {
 
     /**
      * As the operator: the empty SKU down to 0 available, and enough stock and money for every
-     * order the run may place (its budget, plus one probe per customer), topped up to that, not
-     * added on each run.
+     * order the run may place (its budget, plus the probes), topped up to that, not added on each
+     * run. Each customer's money covers the whole budget and a probe; a spread customer's covers
+     * its share of the budget ({@link Options#spreadShare}) and a probe.
      */
-    private void topUp(String operator, List<Customer> customers) {
-        long orders = options.orderBudget() + customers.size();
+    private void topUp(String operator, List<Customer> customers, int probes) {
+        long orders = options.orderBudget() + probes;
         int available = Bench.await(stockAvailable(operator, EMPTY_SKU), SETUP_TIMEOUT);
         int left = Bench.await(adjustStock(operator, EMPTY_SKU, -available), SETUP_TIMEOUT);
         if (left != 0) {
@@ -137,10 +160,44 @@ final class LoadRun {
                 Bench.await(adjustStock(operator, sku, needed - stocked), SETUP_TIMEOUT);
             }
         }
+        if (options.spreads()) {
+            BigDecimal money = UNIT_PRICE.multiply(BigDecimal.valueOf(options.spreadShare() + 1));
+            // Many accounts: a few top-ups at a time, with time for each, rather than all at once within one deadline.
+            Bench.await(inTurn(customers, SPREAD_SETUP_PARALLEL, c -> creditUpTo(operator, c.customerId(), money)),
+                SETUP_TIMEOUT.plusMillis(50L * customers.size()));
+            LOG.info("{} SKUs {}-* topped up to {} available, {} emptied, the accounts of {} spread customers to at least {} each",
+                options.skus(), STOCKED_SKU, needed, EMPTY_SKU, customers.size(), money);
+            if (customers.size() > options.orderBudget()) {
+                LOG.warn("{} spread customers but a budget of {} orders: the last {} get none", customers.size(), options.orderBudget(),
+                    customers.size() - options.orderBudget());
+            }
+            return;
+        }
         BigDecimal money = UNIT_PRICE.multiply(BigDecimal.valueOf(orders));
         Bench.await(Future.all(customers.stream().map(c -> creditUpTo(operator, c.customerId(), money)).toList()), SETUP_TIMEOUT);
         LOG.info("{} SKUs {}-* topped up to {} available, {} emptied, each customer's account to at least {}", options.skus(), STOCKED_SKU,
             needed, EMPTY_SKU, money);
+    }
+
+    /** Runs {@code action} on every item, at most {@code parallel} at a time; fails with the first failure. */
+    private static <T> Future<Void> inTurn(List<T> items, int parallel, Function<T, Future<?>> action) {
+        AtomicInteger next = new AtomicInteger();
+        List<Future<Void>> lanes = new ArrayList<>();
+        for (int i = 0; i < Math.min(parallel, items.size()); i++) {
+            Promise<Void> lane = Promise.promise();
+            nextInTurn(items, next, action, lane);
+            lanes.add(lane.future());
+        }
+        return Future.all(lanes).mapEmpty();
+    }
+
+    private static <T> void nextInTurn(List<T> items, AtomicInteger next, Function<T, Future<?>> action, Promise<Void> lane) {
+        int index = next.getAndIncrement();
+        if (index >= items.size() || lane.future().isComplete()) {
+            lane.tryComplete();
+            return;
+        }
+        action.apply(items.get(index)).onComplete(done -> nextInTurn(items, next, action, lane), lane::tryFail);
     }
 
     private Future<Integer> stockAvailable(String operator, String sku) {
@@ -165,8 +222,44 @@ final class LoadRun {
     private Future<SubscriptionSocket> subscribe(Customer customer) {
         return SubscriptionSocket.open(vertx, options.url(), customer.token(), SETUP_TIMEOUT)
             .compose(socket -> socket.subscribe(customer.customerId(), ORDER_UPDATES, new JsonObject().put("customerId", customer.customerId()),
-                payload -> onUpdate(customer, payload),
+                payload -> onUpdate(customer.username(), payload),
                 why -> trouble("subscription of " + customer.username() + " ended: " + why)).map(socket));
+    }
+
+    /**
+     * The operator's connections (at most {@link #SPREAD_SOCKETS}), the spread customers shared
+     * among them in turn, each connection carrying one {@code orderStatusChanged(customerId:)}
+     * subscription per customer on it. Troubles are named by connection, so a connection that
+     * closes counts as one kind of error, however many subscriptions it carried.
+     */
+    private void subscribeSpread(String operator, List<Customer> customers) {
+        int connections = Math.min(customers.size(), SPREAD_SOCKETS);
+        for (int s = 0; s < connections; s++) {
+            String label = "the spread customers' connection " + (s + 1);
+            List<Customer> onIt = new ArrayList<>();
+            for (int i = s; i < customers.size(); i += connections) {
+                onIt.add(customers.get(i));
+            }
+            sockets.add(Bench.await(SubscriptionSocket.open(vertx, options.url(), operator, SETUP_TIMEOUT)
+                .compose(socket -> Future.all(onIt.stream().map(customer -> socket.subscribe(customer.customerId(), ORDER_UPDATES,
+                        new JsonObject().put("customerId", customer.customerId()), payload -> onUpdate(label, payload),
+                        why -> trouble("subscription on " + label + " ended: " + why))).toList())
+                    .map(socket)), SETUP_TIMEOUT));
+        }
+    }
+
+    /**
+     * The spread customers whose probe orders stand for the rest: on each connection, the one
+     * subscribed last, so its update arriving shows the connection delivers once all its
+     * subscriptions were sent. Cheap: at most {@link #SPREAD_SOCKETS} orders.
+     */
+    static <T> List<T> spreadProbes(List<T> customers) {
+        int connections = Math.min(customers.size(), SPREAD_SOCKETS);
+        List<T> probed = new ArrayList<>();
+        for (int s = 0; s < connections; s++) {
+            probed.add(customers.get(s + (customers.size() - 1 - s) / connections * connections));
+        }
+        return probed;
     }
 
     /**
@@ -182,11 +275,12 @@ final class LoadRun {
                 + " was refused or did not show on its subscription within " + options.timeout().toSeconds() + " s: " + e.getMessage(), e)));
     }
 
-    private void onUpdate(Customer customer, JsonObject payload) {
+    /** An update on the subscription of {@code subscriber} (a customer's name, or a spread connection's). */
+    private void onUpdate(String subscriber, JsonObject payload) {
         JsonObject data = payload.getJsonObject("data");
         JsonObject update = data == null ? null : data.getJsonObject("orderStatusChanged");
         if (update == null) {
-            trouble("subscription of " + customer.username() + ": " + Optional.ofNullable(GraphQLClient.errorCode(payload)).orElse("no data"));
+            trouble("subscription of " + subscriber + ": " + Optional.ofNullable(GraphQLClient.errorCode(payload)).orElse("no data"));
             return;
         }
         String orderId = update.getString("orderId");
@@ -263,12 +357,18 @@ final class LoadRun {
         return done.future();
     }
 
-    /** Each client places an order, waits for its terminal status (at most the timeout), and places the next, until the load ends. */
+    /**
+     * Each client places an order, waits for its terminal status (at most the timeout), and places
+     * the next, until the load ends. A client is one of the customers; with spread customers, each
+     * order goes to the next of them in turn, whichever client places it.
+     */
     private Future<Void> closedLoop(int clients, List<Customer> customers) {
         List<Future<Void>> lanes = new ArrayList<>();
         Context context = vertx.getOrCreateContext();
         for (int i = 0; i < clients; i++) {
-            Customer customer = customers.get(i % customers.size());
+            Customer own = customers.get(i % customers.size());
+            Supplier<Customer> customer = options.spreads()
+                ? () -> customers.get((int) (customerTurn.getAndIncrement() % customers.size())) : () -> own;
             Promise<Void> lane = Promise.promise();
             context.runOnContext(v -> nextOrder(context, customer, lane));
             lanes.add(lane.future());
@@ -277,13 +377,13 @@ final class LoadRun {
     }
 
     /** The client's next order; every step of the client runs on {@code context} (the terminal status arrives on a socket's). */
-    private void nextOrder(Context context, Customer customer, Promise<Void> lane) {
+    private void nextOrder(Context context, Supplier<Customer> customer, Promise<Void> lane) {
         long now = System.nanoTime();
         if (now >= loadEndNanos || !takeFromBudget()) {
             lane.tryComplete();
             return;
         }
-        place(customer, now)
+        place(customer.get(), now)
             .compose(accepted -> accepted.terminal().timeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS).otherwiseEmpty())
             .onComplete(finished -> context.runOnContext(v -> nextOrder(context, customer, lane)),
                 // A refused order comes back at once: pause so a client cannot spin on an error.

@@ -19,19 +19,30 @@ import java.util.Set;
  * @param duration    the whole load phase, warm-up included
  * @param warmup      the first part of {@code duration}, left out of the steady-state figures
  * @param timeout     how long an accepted order may take to reach a terminal status; also bounds the drain after the load
- * @param customers   who places the orders (each with their own token, subscription and share of the orders)
+ * @param customers   who places the orders (each with their own token, subscription and share of the orders); empty when
+ *                    {@code spreadCustomers} is given
  * @param operator    who tops up stock and accounts, and samples the projection lag
  * @param rawPhase    how long each raw limit is measured, or null to skip them
  * @param connections HTTP connections kept open to the platform (a closed loop uses at least one per client)
  * @param skus        how many stocked SKUs the orders spread over: one SKU makes every reservation wait for the same row lock
+ * @param spreadCustomers how many synthetic customers ({@link #spreadCustomerId}) the operator places the orders for, round
+ *                    robin, instead of {@code customers}; 0 when {@code customers} place them
  */
 record Options(URI url, Load load, Duration duration, Duration warmup, Duration timeout, FailureMix mix, List<Credentials> customers,
-               Credentials operator, Duration rawPhase, int connections, boolean smoke, int skus) {
+               Credentials operator, Duration rawPhase, int connections, boolean smoke, int skus, int spreadCustomers) {
 
     /** The most sagas a closed-loop client is assumed able to finish per second; bounds the orders (and so the stock and money) of a run. */
     static final int CLOSED_LOOP_CEILING_PER_CLIENT = 100;
     /** adjustStock takes at most a billion at a time, and the stock is topped up in one. */
     static final long MAX_ORDER_BUDGET = 1_000_000_000L;
+    /**
+     * The most synthetic customers of {@code --spread-customers}: each is an account topped up and a
+     * subscription the gateway tests every order update against (and ends one by one when the
+     * connection closes), so many more would measure the fan-out rather than the sagas.
+     */
+    static final int MAX_SPREAD_CUSTOMERS = 10_000;
+    /** The synthetic customers' ids: {@code load-c001}, {@code load-c002}... (the same names every run, so their accounts are reused). */
+    static final String SPREAD_CUSTOMER_PREFIX = "load-c";
 
     static final String USAGE = """
         deployment/scripts/bench.sh load [options]   (against a running platform, e.g. ./run.sh)
@@ -44,6 +55,10 @@ record Options(URI url, Load load, Duration duration, Duration warmup, Duration 
           --ship-fail PCT        percent of orders shipped to an unserved country: fail ADDRESS_REJECTED (default 0)
           --out-of-stock PCT     percent of orders of a SKU without stock: fail OUT_OF_STOCK (default 0)
           --customers LIST       name[:password],... who place the orders (default alice:alice,bob:bob)
+          --spread-customers N   instead of --customers: the operator places the orders, round robin, for N synthetic
+                                 customers load-c001..load-cNNN (1 to 10000), funding each one's account for its share
+                                 first and following them on a few WebSocket connections; with --skus 1 and N = 1,
+                                 a flash sale on one hot account and stock row
           --operator NAME[:PW]   the operator who tops up stock and accounts (default admin:admin)
           --raw-seconds S        seconds per raw-limit measure: PostgreSQL, Kafka, Elasticsearch (default 10)
           --no-raw               skip the raw limits
@@ -55,7 +70,10 @@ record Options(URI url, Load load, Duration duration, Duration warmup, Duration 
 
     private static final Set<String> SWITCHES = Set.of("--smoke", "--no-raw");
     private static final Set<String> VALUED = Set.of("--url", "--rate", "--clients", "--duration", "--warmup", "--timeout", "--ship-fail",
-        "--out-of-stock", "--customers", "--operator", "--raw-seconds", "--connections", "--skus");
+        "--out-of-stock", "--customers", "--operator", "--raw-seconds", "--connections", "--skus", "--spread-customers");
+
+    private static final String CUSTOMER_CONFLICT = "--customers (customers placing orders with their own tokens) and --spread-customers "
+        + "(synthetic customers the operator places orders for) exclude each other: give one of them";
 
     /** How orders arrive. */
     sealed interface Load permits FixedRate, Clients {
@@ -90,7 +108,13 @@ record Options(URI url, Load load, Duration duration, Duration warmup, Duration 
 
     Options {
         customers = List.copyOf(customers);
-        if (customers.isEmpty()) {
+        if (spreadCustomers < 0 || spreadCustomers > MAX_SPREAD_CUSTOMERS) {
+            throw new IllegalArgumentException("--spread-customers must be 1 to " + MAX_SPREAD_CUSTOMERS);
+        }
+        if (spreadCustomers > 0 && !customers.isEmpty()) {
+            throw new IllegalArgumentException(CUSTOMER_CONFLICT);
+        }
+        if (spreadCustomers == 0 && customers.isEmpty()) {
             throw new IllegalArgumentException("--customers: at least one customer is needed");
         }
         if (warmup.compareTo(duration) >= 0) {
@@ -127,16 +151,49 @@ record Options(URI url, Load load, Duration duration, Duration warmup, Duration 
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--ship-fail and --out-of-stock: " + e.getMessage(), e);
         }
+        if (values.containsKey("--customers") && values.containsKey("--spread-customers")) {
+            throw new IllegalArgumentException(CUSTOMER_CONFLICT);
+        }
+        int spreadCustomers = values.containsKey("--spread-customers") ? positiveInt(values, "--spread-customers", 0) : 0;
         List<Credentials> customers = new ArrayList<>();
-        for (String customer : values.getOrDefault("--customers", "alice:alice,bob:bob").split(",")) {
-            customers.add(Credentials.parse(customer));
+        if (spreadCustomers == 0) {
+            for (String customer : values.getOrDefault("--customers", "alice:alice,bob:bob").split(",")) {
+                customers.add(Credentials.parse(customer));
+            }
         }
         Duration rawPhase = switches.contains("--no-raw") ? null : seconds(values, "--raw-seconds", defaults.rawSeconds(), false);
         return new Options(url(values.getOrDefault("--url", "http://localhost:8080")), load,
             seconds(values, "--duration", defaults.durationSeconds(), false), seconds(values, "--warmup", defaults.warmupSeconds(), true),
             seconds(values, "--timeout", defaults.timeoutSeconds(), false), mix, customers,
             Credentials.parse(values.getOrDefault("--operator", "admin:admin")), rawPhase, positiveInt(values, "--connections", 64), smoke,
-            positiveInt(values, "--skus", 16));
+            positiveInt(values, "--skus", 16), spreadCustomers);
+    }
+
+    /** Whether the operator places the orders for {@code spreadCustomers} synthetic customers. */
+    boolean spreads() {
+        return spreadCustomers > 0;
+    }
+
+    /** The id of the {@code index}-th synthetic customer, from 0: {@code load-c001} and on (more digits past 999). */
+    static String spreadCustomerId(int index) {
+        return String.format(Locale.ROOT, "%s%03d", SPREAD_CUSTOMER_PREFIX, index + 1);
+    }
+
+    /** The synthetic customers of {@code --spread-customers}, in turn order; empty without it. */
+    List<String> spreadCustomerIds() {
+        List<String> ids = new ArrayList<>(spreadCustomers);
+        for (int i = 0; i < spreadCustomers; i++) {
+            ids.add(spreadCustomerId(i));
+        }
+        return ids;
+    }
+
+    /**
+     * The most orders of the load that one synthetic customer gets: the orders go to them in turn,
+     * so no one gets more than the budget divided among them, rounded up. 0 without {@code --spread-customers}.
+     */
+    long spreadShare() {
+        return spreads() ? (orderBudget() + spreadCustomers - 1) / spreadCustomers : 0;
     }
 
     boolean measuresRawLimits() {
@@ -171,9 +228,14 @@ record Options(URI url, Load load, Duration duration, Duration warmup, Duration 
             case FixedRate rate -> String.format(Locale.ROOT, "open loop at %s orders/s", trim(rate.perSecond()));
             case Clients clients -> "closed loop of " + clients.count() + " clients";
         };
-        return String.format(Locale.ROOT, "%s%s for %d s (the first %d s warm-up), ship-fail %s%%, out-of-stock %s%%, customers %s, %d SKUs",
+        String who = spreads()
+            ? String.format(Locale.ROOT, "%d spread customer%s %s (orders placed by %s)", spreadCustomers, spreadCustomers == 1 ? "" : "s",
+                spreadCustomers == 1 ? spreadCustomerId(0) : spreadCustomerId(0) + ".." + spreadCustomerId(spreadCustomers - 1),
+                operator.username())
+            : "customers " + String.join(", ", customers.stream().map(Credentials::username).toList());
+        return String.format(Locale.ROOT, "%s%s for %d s (the first %d s warm-up), ship-fail %s%%, out-of-stock %s%%, %s, %d SKUs",
             smoke ? "smoke run, " : "", pace, duration.toSeconds(), warmup.toSeconds(), trim(mix.shipFailPercent()),
-            trim(mix.outOfStockPercent()), String.join(", ", customers.stream().map(Credentials::username).toList()), skus);
+            trim(mix.outOfStockPercent()), who, skus);
     }
 
     private static String trim(double value) {

@@ -26,6 +26,11 @@ class OptionsTest {
         assertThat(options.measuresRawLimits()).isTrue();
         assertThat(options.rawPhase()).isEqualTo(Duration.ofSeconds(10));
         assertThat(options.smoke()).isFalse();
+        assertThat(options.spreads()).isFalse();
+        assertThat(options.spreadCustomers()).isZero();
+        assertThat(options.spreadCustomerIds()).isEmpty();
+        assertThat(options.spreadShare()).isZero();
+        assertThat(options.describe()).contains("customers alice, bob");
     }
 
     @Test
@@ -75,6 +80,72 @@ class OptionsTest {
         assertThat(told.load()).isEqualTo(new Options.FixedRate(8));
         assertThat(told.mix().shipFailPercent()).isZero();
         assertThat(told.measuresRawLimits()).isFalse();
+    }
+
+    @Test
+    void spreadCustomersAreSyntheticCustomersTheOperatorPlacesOrdersForInTurnEachFundedForItsShare() {
+        Options options = Options.parse(List.of("--spread-customers", "100", "--rate", "10", "--duration", "101"));
+
+        assertThat(options.spreads()).isTrue();
+        assertThat(options.spreadCustomers()).isEqualTo(100);
+        assertThat(options.customers()).isEmpty();
+        assertThat(options.operator()).isEqualTo(new Options.Credentials("admin", "admin"));
+        assertThat(options.spreadCustomerIds()).hasSize(100).startsWith("load-c001", "load-c002").endsWith("load-c100").doesNotHaveDuplicates();
+        assertThat(options.orderBudget()).isEqualTo(1010);
+        assertThat(options.spreadShare()).as("1010 orders in turn over 100 customers: 11 at most each").isEqualTo(11);
+        assertThat(options.describe()).contains("100 spread customers load-c001..load-c100 (orders placed by admin)").doesNotContain("alice");
+    }
+
+    @Test
+    void oneSpreadCustomerOnOneSkuIsTheHotRowsFlashSale() {
+        Options options = Options.parse(List.of("--spread-customers", "1", "--skus", "1", "--clients", "8", "--duration", "20"));
+
+        assertThat(options.spreadCustomerIds()).containsExactly("load-c001");
+        assertThat(options.skus()).isEqualTo(1);
+        assertThat(options.spreadShare()).isEqualTo(options.orderBudget());
+        assertThat(options.describe()).contains("1 spread customer load-c001 (").contains("1 SKUs");
+    }
+
+    @Test
+    void spreadCustomerIdsKeepTheirNamesWhateverTheirNumberAndAreValidIds() {
+        assertThat(Options.spreadCustomerId(0)).isEqualTo("load-c001");
+        assertThat(Options.spreadCustomerId(998)).isEqualTo("load-c999");
+        assertThat(Options.spreadCustomerId(999)).isEqualTo("load-c1000");
+        assertThat(Options.spreadCustomerId(Options.MAX_SPREAD_CUSTOMERS - 1)).isEqualTo("load-c10000").matches("[A-Za-z0-9._-]{1,64}");
+        assertThat(Options.parse(List.of("--spread-customers", "3")).spreadCustomerIds())
+            .isEqualTo(Options.parse(List.of("--spread-customers", "1000")).spreadCustomerIds().subList(0, 3));
+        assertThat(Options.parse(List.of("--spread-customers", String.valueOf(Options.MAX_SPREAD_CUSTOMERS))).spreadCustomerIds())
+            .hasSize(Options.MAX_SPREAD_CUSTOMERS).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theShareOfASpreadCustomerIsTheBudgetDividedRoundedUp() {
+        assertThat(Options.parse(List.of("--spread-customers", "3", "--rate", "10", "--duration", "10", "--warmup", "0"))
+            .spreadShare()).isEqualTo(34);
+        assertThat(Options.parse(List.of("--spread-customers", "4", "--rate", "10", "--duration", "10", "--warmup", "0"))
+            .spreadShare()).isEqualTo(25);
+        assertThat(Options.parse(List.of("--spread-customers", "500", "--smoke")).spreadShare())
+            .as("more customers than orders: one each at most").isEqualTo(1);
+    }
+
+    @Test
+    void spreadCustomersAndCustomersExcludeEachOtherAndAtLeastOneSpreadCustomerIsNeeded() {
+        assertThatThrownBy(() -> Options.parse(List.of("--customers", "alice", "--spread-customers", "10")))
+            .hasMessageContaining("--customers").hasMessageContaining("--spread-customers").hasMessageContaining("exclude each other");
+        assertThatThrownBy(() -> Options.parse(List.of("--spread-customers", "10", "--customers", "alice:alice,bob:bob")))
+            .hasMessageContaining("exclude each other");
+        assertThatThrownBy(() -> Options.parse(List.of("--spread-customers", "0")))
+            .hasMessageContaining("--spread-customers must be more than 0");
+        assertThatThrownBy(() -> Options.parse(List.of("--spread-customers", "-3")))
+            .hasMessageContaining("--spread-customers must be more than 0");
+        assertThatThrownBy(() -> Options.parse(List.of("--spread-customers", "2.5"))).hasMessageContaining("--spread-customers")
+            .hasMessageContaining("whole number");
+        assertThatThrownBy(() -> Options.parse(List.of("--spread-customers", "many"))).hasMessageContaining("--spread-customers")
+            .hasMessageContaining("not a number");
+        assertThatThrownBy(() -> Options.parse(List.of("--spread-customers"))).hasMessageContaining("--spread-customers needs a value");
+        assertThatThrownBy(() -> Options.parse(List.of("--spread-customers", String.valueOf(Options.MAX_SPREAD_CUSTOMERS + 1))))
+            .hasMessageContaining("--spread-customers must be 1 to " + Options.MAX_SPREAD_CUSTOMERS);
+        assertThat(Options.USAGE).contains("--spread-customers N");
     }
 
     @Test
