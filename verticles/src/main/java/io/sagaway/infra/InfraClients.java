@@ -45,7 +45,7 @@ public final class InfraClients {
     }
 
     public static PgConnectOptions connectOptions(String uri, String schema) {
-        PgConnectOptions options = PgConnectOptions.fromUri(uri).setCachePreparedStatements(true).setPipeliningLimit(16);
+        PgConnectOptions options = PgConnectOptions.fromUri(uri).setCachePreparedStatements(true).setPipeliningLimit(256);
         if (schema != null) {
             options.addProperty("search_path", schema);
         }

@@ -21,15 +21,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * A Kafka consumer that processes the records of one key (one order) one after another, in
- * offset order, while different keys, of one partition or of several, proceed side by side (up
- * to {@code concurrency} at once), and commits each partition's offset only after its records'
+ * offset order, while different keys, of one partition or of several, proceed together: in
+ * waves of at most one record per key, handed to a {@link BatchHandler} in one call (group
+ * commit) or to a {@link Handler} side by side (up to {@code concurrency} at once). It commits each partition's offset only after its records'
  * effects are durable (every {@link #COMMIT_INTERVAL} at most, not after every poll). Every record passes the Redis
- * {@link IdempotencyGuard}; a failing record is retried with backoff, then set aside in
+ * {@link IdempotencyGuard}, a wave's records in one pipelined round trip; a failing record is retried with backoff, then set aside in
  * {@link DeadLetters} so its partition moves on. A record that cannot be parsed, or is
  * {@link PoisonMessageException poison}, goes to dead letters at once.
  */
@@ -45,6 +47,16 @@ public final class ReliableConsumer {
     @FunctionalInterface
     public interface Handler {
         Future<Void> handle(Delivery delivery);
+    }
+
+    /**
+     * Handles a wave of deliveries, at most one per key, sorted by key, all or nothing: typically
+     * in one transaction, so a busy consumer commits once for many records. Its future completes
+     * once every effect is durable; a failure means none of them happened.
+     */
+    @FunctionalInterface
+    public interface BatchHandler {
+        Future<Void> handle(List<Delivery> deliveries);
     }
 
     /**
@@ -83,7 +95,9 @@ public final class ReliableConsumer {
     private final Settings settings;
     private final IdempotencyGuard guard;
     private final DeadLetters deadLetters;
+    /** Exactly one of these two is set. */
     private final Handler handler;
+    private final BatchHandler batchHandler;
     private final Predicate<Delivery> relevant;
     private KafkaConsumer<String, String> consumer;
     private volatile boolean stopped;
@@ -110,11 +124,23 @@ public final class ReliableConsumer {
      */
     public ReliableConsumer(Vertx vertx, Settings settings, IdempotencyGuard guard, DeadLetters deadLetters, Handler handler,
                             Predicate<Delivery> relevant) {
+        this(vertx, settings, guard, deadLetters, handler, null, relevant);
+    }
+
+    /** A consumer that hands each wave of records to {@code batchHandler} in one call (see {@link BatchHandler}). */
+    public static ReliableConsumer batched(Vertx vertx, Settings settings, IdempotencyGuard guard, DeadLetters deadLetters,
+                                           BatchHandler batchHandler, Predicate<Delivery> relevant) {
+        return new ReliableConsumer(vertx, settings, guard, deadLetters, null, batchHandler, relevant);
+    }
+
+    private ReliableConsumer(Vertx vertx, Settings settings, IdempotencyGuard guard, DeadLetters deadLetters, Handler handler,
+                             BatchHandler batchHandler, Predicate<Delivery> relevant) {
         this.vertx = vertx;
         this.settings = settings;
         this.guard = guard;
         this.deadLetters = deadLetters;
         this.handler = handler;
+        this.batchHandler = batchHandler;
         this.relevant = relevant;
     }
 
@@ -182,7 +208,7 @@ public final class ReliableConsumer {
             KafkaConsumerRecord<String, String> r = records.recordAt(i);
             byPartition.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), tp -> new ArrayList<>()).add(r);
         }
-        return inKeyOrder(byPartition).recover(unexpected -> {
+        return inWaves(byPartition).recover(unexpected -> {
             // Something threw outside the per-record handling: read the whole batch again rather than move past it.
             List<Future<Void>> rewinds = new ArrayList<>();
             byPartition.forEach((tp, list) -> rewinds.add(consumer.seek(tp, list.get(0).offset())));
@@ -209,35 +235,74 @@ public final class ReliableConsumer {
         });
     }
 
+    /** One key's records of one partition, in offset order, and how far they got. */
+    private static final class Chain {
+        final TopicPartition partition;
+        final String key;
+        final List<KafkaConsumerRecord<String, String>> records = new ArrayList<>();
+        final List<Long> settled;
+        int next;
+        /** The offset of the first record that could be neither handled nor set aside, or null. */
+        Long failedAt;
+
+        Chain(TopicPartition partition, String key, List<Long> settled) {
+            this.partition = partition;
+            this.key = key;
+            this.settled = settled;
+        }
+
+        boolean waiting() {
+            return failedAt == null && next < records.size();
+        }
+    }
+
+    /** One record of a wave, with the chain it belongs to. */
+    private static final class Step {
+        final Chain chain;
+        final KafkaConsumerRecord<String, String> record;
+        Delivery delivery;
+
+        Step(Chain chain, KafkaConsumerRecord<String, String> record) {
+            this.chain = chain;
+            this.record = record;
+        }
+    }
+
     /**
-     * Processes a poll's records: each partition's records grouped by key, each key's records in
-     * offset order (stopping at one that cannot be handled at all), keys side by side. A
-     * partition's progress ends before its first record not done; records after it that other
-     * keys settled are delivered again after the rewind and passed over ({@link #settledAhead}).
+     * Processes a poll's records in waves: a wave holds at most one record per key (the next one
+     * of each key, in offset order), sorted by key, and the next wave starts when the last one is
+     * done, so each key's records keep their order while different keys go together. A batch
+     * handler gets each wave in one call (one transaction, with keys in a fixed order against
+     * deadlocks); a record handler gets the wave's records side by side. A key stops at a record
+     * that could be neither handled nor set aside, and its partition's progress ends before it;
+     * records after it that other keys settled are delivered again after the rewind and passed
+     * over ({@link #settledAhead}).
      */
-    private Future<List<Progress>> inKeyOrder(Map<TopicPartition, List<KafkaConsumerRecord<String, String>>> byPartition) {
+    private Future<List<Progress>> inWaves(Map<TopicPartition, List<KafkaConsumerRecord<String, String>>> byPartition) {
         Map<TopicPartition, List<Long>> settled = new LinkedHashMap<>();
-        List<Supplier<Future<Long>>> chains = new ArrayList<>();
-        List<TopicPartition> chainPartition = new ArrayList<>();
+        // Records of one key may come from several partitions (an order's events and its replies): never two in one wave.
+        Map<String, List<Chain>> byKey = new TreeMap<>();
         byPartition.forEach((tp, list) -> {
-            Map<String, List<KafkaConsumerRecord<String, String>>> byKey = new LinkedHashMap<>();
-            for (KafkaConsumerRecord<String, String> r : list) {
-                byKey.computeIfAbsent(r.key() == null ? "" : r.key(), k -> new ArrayList<>()).add(r);
-            }
             List<Long> settledHere = settled.computeIfAbsent(tp, k -> new ArrayList<>());
-            byKey.values().forEach(keyRecords -> {
-                chains.add(() -> chain(tp, keyRecords, settledHere));
-                chainPartition.add(tp);
-            });
+            Map<String, Chain> chains = new LinkedHashMap<>();
+            for (KafkaConsumerRecord<String, String> r : list) {
+                String key = r.key() == null ? "" : r.key();
+                chains.computeIfAbsent(key, k -> {
+                    Chain chain = new Chain(tp, k, settledHere);
+                    byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(chain);
+                    return chain;
+                }).records.add(r);
+            }
         });
-        return Bounded.run(chains, settings.concurrency()).map(failures -> {
+        return waves(byKey).map(v -> {
             List<Progress> progress = new ArrayList<>();
             byPartition.forEach((tp, list) -> {
                 Long failedAt = null;
-                for (int i = 0; i < failures.size(); i++) {
-                    Long failure = failures.get(i);
-                    if (failure != null && chainPartition.get(i).equals(tp) && (failedAt == null || failure < failedAt)) {
-                        failedAt = failure;
+                for (List<Chain> chains : byKey.values()) {
+                    for (Chain chain : chains) {
+                        if (chain.failedAt != null && chain.partition.equals(tp) && (failedAt == null || chain.failedAt < failedAt)) {
+                            failedAt = chain.failedAt;
+                        }
                     }
                 }
                 long lastDone = failedAt == null ? list.get(list.size() - 1).offset() : failedAt - 1;
@@ -256,55 +321,133 @@ public final class ReliableConsumer {
         });
     }
 
-    /**
-     * One key's records in order; the offset of the first that could be neither handled nor set
-     * aside, or null. The offsets settled go to {@code settled}.
-     */
-    private Future<Long> chain(TopicPartition partition, List<KafkaConsumerRecord<String, String>> records, List<Long> settled) {
-        Future<Long> chain = Future.succeededFuture(null);
-        for (KafkaConsumerRecord<String, String> record : records) {
-            chain = chain.compose(failedAt -> failedAt != null ? Future.succeededFuture(failedAt)
-                : one(record)
-                    .map(v -> {
-                        settled.add(record.offset());
-                        return (Long) null;
-                    })
-                    .otherwise(failure -> {
-                        LOG.warn("consumer {}: {} could not be handled nor set aside ({}); retrying", settings.name(),
-                            partition, failure.toString());
-                        return record.offset();
-                    }));
-        }
-        return chain;
-    }
-
-    /** One record, start to end; never throws (a throw would skip the rest of the batch's bookkeeping). */
-    private Future<Void> one(KafkaConsumerRecord<String, String> record) {
-        if (!settledAhead.isEmpty()) {
-            Set<Long> ahead = settledAhead.get(new TopicPartition(record.topic(), record.partition()));
-            if (ahead != null && ahead.remove(record.offset())) {
-                return Future.succeededFuture();
+    private Future<Void> waves(Map<String, List<Chain>> byKey) {
+        List<Step> wave = new ArrayList<>();
+        for (List<Chain> chains : byKey.values()) {
+            for (Chain chain : chains) {
+                if (chain.waiting()) {
+                    wave.add(new Step(chain, chain.records.get(chain.next++)));
+                    break;
+                }
             }
         }
-        return Futures.call(() -> parsedAndHandled(record));
+        return wave.isEmpty() ? Future.succeededFuture() : wave(wave).compose(v -> waves(byKey));
     }
 
-    private Future<Void> parsedAndHandled(KafkaConsumerRecord<String, String> record) {
-        Envelope envelope;
-        try {
-            envelope = Envelope.fromJson(record.value());
-        } catch (JsonCodec.MalformedMessageException e) {
-            return deadLetter(record, e.getMessage(), 1);
+    /** One wave, start to end; never fails (each record's outcome is noted on its chain). */
+    private Future<Void> wave(List<Step> steps) {
+        List<Future<Void>> outcomes = new ArrayList<>();
+        List<Step> toClaim = new ArrayList<>();
+        for (Step step : steps) {
+            KafkaConsumerRecord<String, String> record = step.record;
+            if (!settledAhead.isEmpty()) {
+                Set<Long> ahead = settledAhead.get(new TopicPartition(record.topic(), record.partition()));
+                if (ahead != null && ahead.remove(record.offset())) {
+                    step.chain.settled.add(record.offset());
+                    continue;
+                }
+            }
+            Envelope envelope;
+            try {
+                envelope = Envelope.fromJson(record.value());
+            } catch (JsonCodec.MalformedMessageException e) {
+                outcomes.add(noted(step, Futures.call(() -> deadLetter(record, e.getMessage(), 1))));
+                continue;
+            }
+            step.delivery = new Delivery(record.topic(), record.partition(), record.offset(), record.key(), record.value(), envelope);
+            if (relevant.test(step.delivery)) {
+                toClaim.add(step);
+            } else {
+                step.chain.settled.add(record.offset());
+            }
         }
-        Delivery delivery = new Delivery(record.topic(), record.partition(), record.offset(), record.key(), record.value(), envelope);
-        return relevant.test(delivery) ? claimed(delivery, 0) : Future.succeededFuture();
+        if (toClaim.isEmpty()) {
+            return Future.join(outcomes).mapEmpty();
+        }
+        return guard.claimAll(toClaim.stream().map(s -> s.delivery.envelope().messageId()).toList()).compose(claims -> {
+            List<Step> claimed = new ArrayList<>();
+            for (int i = 0; i < toClaim.size(); i++) {
+                Step step = toClaim.get(i);
+                switch (claims.get(i)) {
+                    case ALREADY_DONE -> step.chain.settled.add(step.record.offset());
+                    // Another instance holds it (a rebalance moment): wait for it to finish or its claim to lapse.
+                    case BUSY -> outcomes.add(noted(step, later(BUSY_PAUSE).compose(v -> claimed(step.delivery, 1))));
+                    case CLAIMED -> claimed.add(step);
+                }
+            }
+            if (batchHandler != null) {
+                outcomes.add(together(claimed));
+            } else {
+                List<Supplier<Future<Void>>> each = claimed.stream()
+                    .<Supplier<Future<Void>>>map(step -> () -> noted(step, attempt(step.delivery, 1))).toList();
+                outcomes.add(Bounded.run(each, settings.concurrency()).mapEmpty());
+            }
+            return Future.join(outcomes).mapEmpty();
+        });
     }
+
+    /**
+     * Hands claimed records of different keys to the batch handler in one call. If it fails, a
+     * backing service being down is waited out; anything else splits the records in halves and
+     * tries each again, so one bad record costs about log2(n) more calls and then goes its own
+     * way (retries with backoff, then dead letters) while the others are done.
+     */
+    private Future<Void> together(List<Step> steps) {
+        if (steps.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        if (steps.size() == 1) {
+            return noted(steps.get(0), attempt(steps.get(0).delivery, 1));
+        }
+        List<Delivery> deliveries = steps.stream().map(s -> s.delivery).toList();
+        return Futures.call(() -> batchHandler.handle(deliveries)).transform(done -> {
+            if (done.succeeded()) {
+                steps.forEach(s -> s.chain.settled.add(s.record.offset()));
+                // Not waited for: a lost "done" mark only means PostgreSQL recognises a redelivery instead.
+                guard.markAllDone(deliveries.stream().map(d -> d.envelope().messageId()).toList());
+                return Future.succeededFuture();
+            }
+            Throwable failure = done.cause();
+            if (!isPoison(failure) && InfraClients.isUnavailable(failure)) {
+                LOG.debug("consumer {}: a wave of {} waits for a backing service: {}", settings.name(), steps.size(), failure.toString());
+                return later(UNAVAILABLE_PAUSE).compose(v -> together(steps));
+            }
+            LOG.debug("consumer {}: a wave of {} failed ({}); trying its halves", settings.name(), steps.size(), failure.toString());
+            int half = steps.size() / 2;
+            return together(steps.subList(0, half)).compose(v -> together(steps.subList(half, steps.size())));
+        });
+    }
+
+    /** Notes a record's outcome on its chain: settled, or (when it could be neither handled nor set aside) where the key stops. */
+    private Future<Void> noted(Step step, Future<Void> outcome) {
+        return outcome.transform(done -> {
+            if (done.succeeded()) {
+                step.chain.settled.add(step.record.offset());
+            } else {
+                LOG.warn("consumer {}: {} could not be handled nor set aside ({}); retrying", settings.name(), step.chain.partition,
+                    done.cause().toString());
+                step.chain.failedAt = step.record.offset();
+            }
+            return Future.succeededFuture();
+        });
+    }
+
+    private static boolean isPoison(Throwable failure) {
+        return failure instanceof PoisonMessageException || failure instanceof JsonCodec.MalformedMessageException;
+    }
+
+    /** One record alone, through whichever handler this consumer has. */
+    private Future<Void> handleOne(Delivery delivery) {
+        return batchHandler != null ? batchHandler.handle(List.of(delivery)) : handler.handle(delivery);
+    }
+
+    private static final Duration BUSY_PAUSE = Duration.ofMillis(100);
 
     private Future<Void> claimed(Delivery delivery, int busyWaits) {
         return guard.claim(delivery.envelope().messageId()).compose(claim -> switch (claim) {
             case ALREADY_DONE -> Future.succeededFuture();
             // Another instance holds it (a rebalance moment): wait for it to finish or its claim to lapse.
-            case BUSY -> busyWaits > 300 ? attempt(delivery, 1) : later(Duration.ofMillis(100)).compose(v -> claimed(delivery, busyWaits + 1));
+            case BUSY -> busyWaits > 300 ? attempt(delivery, 1) : later(BUSY_PAUSE).compose(v -> claimed(delivery, busyWaits + 1));
             case CLAIMED -> attempt(delivery, 1);
         });
     }
@@ -312,10 +455,10 @@ public final class ReliableConsumer {
     private Future<Void> attempt(Delivery delivery, int attempt) {
         String messageId = delivery.envelope().messageId();
         // A handler that throws instead of failing its future is a failure like any other: retried, then set aside.
-        return Futures.call(() -> handler.handle(delivery))
+        return Futures.call(() -> handleOne(delivery))
             .compose(v -> guard.markDone(messageId))
             .recover(failure -> guard.release(messageId).transform(released -> {
-                boolean poison = failure instanceof PoisonMessageException || failure instanceof JsonCodec.MalformedMessageException;
+                boolean poison = isPoison(failure);
                 if (!poison && InfraClients.isUnavailable(failure)) {
                     // A backing service is down (a restart, an outage): not the message's fault. Wait and try again,
                     // without counting, for as long as it takes; the key's later messages wait behind it.

@@ -40,24 +40,48 @@ public final class Outbox {
         return insert(tx, messages, " ON CONFLICT (id) DO NOTHING");
     }
 
+    /**
+     * One statement for all of {@code messages}, whatever their number: each column goes as one
+     * array, and the rows are inserted in the list's order, so their positions (the relay's
+     * order, per key) follow it.
+     */
     private static Future<Void> insert(SqlConnection tx, List<OutboxMessage> messages, String onConflict) {
         if (messages.isEmpty()) {
             return Future.succeededFuture();
         }
-        List<Tuple> rows = messages.stream().map(m -> {
+        int n = messages.size();
+        UUID[] ids = new UUID[n];
+        String[] aggregateTypes = new String[n];
+        String[] keys = new String[n];
+        String[] types = new String[n];
+        String[] payloads = new String[n];
+        String[] headers = new String[n];
+        String[] topics = new String[n];
+        Short[] shards = new Short[n];
+        for (int i = 0; i < n; i++) {
+            OutboxMessage m = messages.get(i);
             Envelope e = m.envelope();
-            JsonObject headers = new JsonObject()
+            ids[i] = UUID.fromString(e.messageId());
+            aggregateTypes[i] = e.aggregateType();
+            keys[i] = e.aggregateId();
+            types[i] = e.type();
+            payloads[i] = e.toJson().encode();
+            headers[i] = new JsonObject()
                 .put("messageId", e.messageId())
                 .put("type", e.type())
                 .put("correlationId", e.correlationId())
-                .put("causationId", e.causationId());
-            return Tuple.of(UUID.fromString(e.messageId()), e.aggregateType(), e.aggregateId(), e.type(), e.toJson(), headers,
-                m.topic(), (short) shardOf(e.aggregateId()));
-        }).toList();
+                .put("causationId", e.causationId())
+                .encode();
+            topics[i] = m.topic();
+            shards[i] = (short) shardOf(e.aggregateId());
+        }
         return tx.preparedQuery("""
                 INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers, topic, shard)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""" + onConflict)
-            .executeBatch(rows)
+                SELECT id, aggregatetype, aggregateid, type, payload::jsonb, headers::jsonb, topic, shard
+                FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::smallint[])
+                     WITH ORDINALITY AS m(id, aggregatetype, aggregateid, type, payload, headers, topic, shard, n)
+                ORDER BY n""" + onConflict)
+            .execute(Tuple.from(new Object[] {ids, aggregateTypes, keys, types, payloads, headers, topics, shards}))
             .mapEmpty();
     }
 

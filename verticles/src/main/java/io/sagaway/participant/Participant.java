@@ -25,6 +25,16 @@ public interface Participant {
     /** Does (or re-reads the outcome of) the request in {@code tx}. */
     Future<Reply> handle(SqlConnection tx, Envelope request);
 
+    /**
+     * Whether requests of different orders may run interleaved in one transaction (their
+     * statements sent without waiting for each other's answers). True only when every shared row
+     * is changed by a single statement that checks its own condition; a check in Java followed by
+     * an update (read, decide, write) must see the effects of the requests before it.
+     */
+    default boolean interleaves() {
+        return false;
+    }
+
     /** The event-bus address of the operator's actions and reads, or null when there are none. */
     default String operatorAddress() {
         return null;

@@ -17,21 +17,23 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * Hosts one {@link Participant}: consumes its request topic through a {@link ReliableConsumer}
- * and, for each request, in one local transaction records the message id, does the effect (or,
- * for a redelivery, re-reads its outcome) and writes the reply to the outbox. The reply's id is
- * derived from the request's, so a re-sent reply is the same message.
+ * and, for each wave of requests (at most one per order), in one local transaction records the
+ * message ids, does each effect (or, for a redelivery, re-reads its outcome) and writes the
+ * replies to the outbox. The reply's id is derived from the request's, so a re-sent reply is the
+ * same message.
  */
 public final class ParticipantVerticle extends VerticleBase {
 
@@ -56,9 +58,10 @@ public final class ParticipantVerticle extends VerticleBase {
     public Future<?> start() {
         pool = InfraClients.postgres(vertx, settings.postgresUri(), settings.schema(), settings.poolSize());
         redis = InfraClients.redis(vertx, settings.redisUri());
-        IdempotencyGuard guard = new IdempotencyGuard(RedisAPI.api(redis), participant.name(), Duration.ofSeconds(30), Duration.ofDays(1));
-        consumer = new ReliableConsumer(vertx, new ReliableConsumer.Settings(participant.name(), List.of(participant.requestTopic()),
-            settings.kafkaBootstrapServers(), settings.maxAttempts(), settings.retryBackoff()), guard, new DeadLetters(pool), this::handle);
+        IdempotencyGuard guard = new IdempotencyGuard(redis, participant.name(), Duration.ofSeconds(30), Duration.ofDays(1));
+        consumer = ReliableConsumer.batched(vertx, new ReliableConsumer.Settings(participant.name(), List.of(participant.requestTopic()),
+            settings.kafkaBootstrapServers(), settings.maxAttempts(), settings.retryBackoff()), guard, new DeadLetters(pool), this::handle,
+            delivery -> true);
         Future<Void> operatorReady = Future.succeededFuture();
         if (participant.operatorAddress() != null) {
             operator = vertx.eventBus().consumer(participant.operatorAddress(),
@@ -68,17 +71,44 @@ public final class ParticipantVerticle extends VerticleBase {
         return operatorReady.compose(v -> consumer.start());
     }
 
-    private Future<Void> handle(ReliableConsumer.Delivery delivery) {
-        Envelope request = delivery.envelope();
+    /**
+     * Handles a wave of requests of different orders in one transaction: one statement records
+     * them as processed, then each is done (or, for a redelivery, its recorded outcome re-read,
+     * changing nothing) and one statement writes all the replies. Requests run one after another
+     * unless the participant says they may interleave ({@link Participant#interleaves()}).
+     */
+    private Future<Void> handle(List<ReliableConsumer.Delivery> deliveries) {
+        List<Envelope> requests = deliveries.stream().map(ReliableConsumer.Delivery::envelope).toList();
         return pool.withTransaction(tx -> {
-            // A redelivered request runs the same idempotent logic: it finds the recorded outcome and changes
-            // nothing. So the participant's statements need not wait for the processed-message insert's answer:
-            // they go out right behind it, on the same connection.
-            Future<Boolean> recorded = ProcessedMessages.firstTime(tx, participant.name(), request.messageId());
-            Future<Reply> answered = Futures.call(() -> participant.handle(tx, request));
-            return Future.join(recorded, answered).compose(v -> Outbox.insertIfAbsent(tx,
-                List.of(new OutboxMessage(participant.replyTopic(), envelope(request, answered.result())))));
+            // A redelivered request runs the same idempotent logic, so the requests need not wait for the
+            // processed-message insert's answer: they go out right behind it, on the same connection.
+            Future<?> recorded = ProcessedMessages.firstTimes(tx, participant.name(), requests.stream().map(Envelope::messageId).toList());
+            Future<List<Reply>> answered = participant.interleaves() ? together(tx, requests) : inTurn(tx, requests);
+            return Future.join(recorded, answered).compose(v -> {
+                List<OutboxMessage> replies = new ArrayList<>(requests.size());
+                for (int i = 0; i < requests.size(); i++) {
+                    replies.add(new OutboxMessage(participant.replyTopic(), envelope(requests.get(i), answered.result().get(i))));
+                }
+                return Outbox.insertIfAbsent(tx, replies);
+            });
         });
+    }
+
+    private Future<List<Reply>> together(SqlConnection tx, List<Envelope> requests) {
+        List<Future<Reply>> replies = requests.stream().map(request -> Futures.call(() -> participant.handle(tx, request))).toList();
+        return Future.join(replies).map(v -> replies.stream().map(Future::result).toList());
+    }
+
+    private Future<List<Reply>> inTurn(SqlConnection tx, List<Envelope> requests) {
+        List<Reply> replies = new ArrayList<>(requests.size());
+        Future<Void> chain = Future.succeededFuture();
+        for (Envelope request : requests) {
+            chain = chain.compose(v -> Futures.call(() -> participant.handle(tx, request))).map(reply -> {
+                replies.add(reply);
+                return null;
+            });
+        }
+        return chain.map(v -> replies);
     }
 
     private Envelope envelope(Envelope request, Reply reply) {

@@ -15,7 +15,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -60,11 +59,11 @@ public final class OrderSagaVerticle extends VerticleBase {
         orchestrator = new SagaOrchestrator(topics, pool, new SagaStore(),
             new OrderRepository(pool, new EventStore(), topics.orderEvents(), settings.snapshotEvery()), settings.policy());
         String name = topics.consumer(SagaOrchestrator.CONSUMER);
-        consumer = new ReliableConsumer(vertx, new ReliableConsumer.Settings(name,
+        consumer = ReliableConsumer.batched(vertx, new ReliableConsumer.Settings(name,
             List.of(topics.orderEvents(), topics.paymentReplies(), topics.inventoryReplies(), topics.shippingReplies()),
             settings.kafkaBootstrapServers(), settings.maxAttempts(), settings.retryBackoff()),
-            new IdempotencyGuard(RedisAPI.api(redis), name, Duration.ofSeconds(30), Duration.ofDays(1)),
-            new DeadLetters(pool), orchestrator::onMessage, orchestrator::handles);
+            new IdempotencyGuard(redis, name, Duration.ofSeconds(30), Duration.ofDays(1)),
+            new DeadLetters(pool), orchestrator::onMessages, orchestrator::handles);
         commands = vertx.eventBus().consumer(Addresses.SAGA_COMMANDS, message -> {
             String sagaId = message.body().getString("sagaId");
             CommandErrors.reply(message, orchestrator.retry(sagaId == null ? "" : sagaId)

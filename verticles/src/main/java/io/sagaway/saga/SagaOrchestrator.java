@@ -32,7 +32,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -73,62 +75,101 @@ public final class SagaOrchestrator {
 
     /** Handles one message from {@code order.events} or a participant's reply topic. */
     public Future<Void> onMessage(ReliableConsumer.Delivery delivery) {
+        return onMessages(List.of(delivery));
+    }
+
+    /** What one message asks of the orchestrator: start a saga, or apply an input to one. */
+    private sealed interface Work permits Start, Apply {
+        Envelope message();
+    }
+
+    private record Start(Envelope message, SagaState.OrderData data) implements Work {
+    }
+
+    private record Apply(Envelope message, SagaInput input) implements Work {
+    }
+
+    /**
+     * Handles a wave of messages of different orders in one transaction: one statement records
+     * them all as processed, the sagas they move are locked (in the wave's order, by order id) and
+     * their orders loaded right behind it without waiting, and then each one's step is applied.
+     * A message that cannot be read fails the wave; the consumer then splits it until that
+     * message is alone.
+     */
+    public Future<Void> onMessages(List<ReliableConsumer.Delivery> deliveries) {
+        List<Work> work = new ArrayList<>(deliveries.size());
+        for (ReliableConsumer.Delivery delivery : deliveries) {
+            try {
+                work(delivery).ifPresent(work::add);
+            } catch (PoisonMessageException e) {
+                return Future.failedFuture(e);
+            } catch (RuntimeException e) {
+                return Future.failedFuture(new PoisonMessageException("malformed " + delivery.envelope().type() + ": " + e));
+            }
+        }
+        if (work.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return pool.withTransaction(tx -> {
+            // Sent together, in this order, without waiting for each answer (the connection pipelines them).
+            // join, not all: on a failure, go on only once every statement sent has answered, so no callback
+            // can send more SQL after the transaction's rollback was queued (it would run outside it).
+            Future<Set<String>> first = ProcessedMessages.firstTimes(tx, consumer, work.stream().map(w -> w.message().messageId()).toList());
+            List<Future<?>> reads = new ArrayList<>();
+            reads.add(first);
+            Map<String, Future<Optional<SagaState>>> found = new HashMap<>();
+            Map<String, Future<Order>> loaded = new HashMap<>();
+            for (Work w : work) {
+                if (w instanceof Apply) {
+                    String orderId = w.message().aggregateId();
+                    reads.add(found.computeIfAbsent(orderId, id -> sagas.lockByOrder(tx, id)));
+                    reads.add(loaded.computeIfAbsent(orderId, id -> orders.load(tx, id)));
+                }
+            }
+            return Future.join(reads).compose(all -> {
+                List<Future<Void>> steps = new ArrayList<>();
+                for (Work w : work) {
+                    if (!first.result().contains(w.message().messageId())) {
+                        continue;
+                    }
+                    steps.add(switch (w) {
+                        case Start s -> start(tx, s);
+                        case Apply a -> found.get(a.message().aggregateId()).result()
+                            .map(saga -> step(tx, saga, loaded.get(a.message().aggregateId()).result(), a.input(), a.message().messageId()))
+                            .orElseGet(() -> Future.failedFuture(new PoisonMessageException("no saga for order " + a.message().aggregateId())));
+                    });
+                }
+                return Future.join(steps).mapEmpty();
+            });
+        });
+    }
+
+    /** What {@code delivery} asks, or empty for an order event the saga does not act on. */
+    private Optional<Work> work(ReliableConsumer.Delivery delivery) {
         Envelope message = delivery.envelope();
         if (topics.orderEvents().equals(delivery.topic())) {
             return switch (message.type()) {
-                case "OrderPlaced" -> start(message);
-                case "CancellationRequested" -> apply(message, new SagaInput.CancelRequested(message.payload().getString("reason")));
-                default -> Future.succeededFuture(); // the order's other events are the saga's own doing
+                case "OrderPlaced" -> {
+                    OrderEvent.OrderPlaced event = JsonCodec.fromJson(message.payload(), OrderEvent.OrderPlaced.class);
+                    yield Optional.of(new Start(message, new SagaState.OrderData(event.customerId(), event.items(), event.shippingAddress(),
+                        event.currency(), event.totalAmount())));
+                }
+                case "CancellationRequested" ->
+                    Optional.of(new Apply(message, new SagaInput.CancelRequested(message.payload().getString("reason"))));
+                default -> Optional.empty(); // the order's other events are the saga's own doing
             };
         }
-        SagaInput input;
-        try {
-            input = StepMessages.toInput(message);
-        } catch (PoisonMessageException e) {
-            return Future.failedFuture(e);
-        } catch (RuntimeException e) {
-            return Future.failedFuture(new PoisonMessageException("malformed " + message.type() + ": " + e));
-        }
-        return apply(message, input);
+        return Optional.of(new Apply(message, StepMessages.toInput(message)));
     }
 
-    private Future<Void> start(Envelope placed) {
-        OrderEvent.OrderPlaced event = JsonCodec.fromJson(placed.payload(), OrderEvent.OrderPlaced.class);
-        String orderId = placed.aggregateId();
-        SagaState.OrderData data = new SagaState.OrderData(event.customerId(), event.items(), event.shippingAddress(),
-            event.currency(), event.totalAmount());
-        return pool.withTransaction(tx -> ProcessedMessages.firstTime(tx, consumer, placed.messageId()).compose(first -> {
-            if (!first) {
-                return Future.succeededFuture();
-            }
-            OrderSaga saga = OrderSaga.start(sagaIdOf(orderId), orderId, data, policy, now());
-            Transition transition = new Transition(saga);
-            return sagas.insert(tx, saga.state(), transition.timeline).compose(inserted -> inserted
-                ? commit(tx, saga.state(), 0, transition, Future.succeededFuture(SagaStore.TimelineTail.whole(SagaStore.json(transition.timeline))),
-                    placed.messageId(), null)
-                : Future.succeededFuture());
-        }));
-    }
-
-    private Future<Void> apply(Envelope message, SagaInput input) {
-        return pool.withTransaction(tx -> {
-            // Sent together, in this order, without waiting for each answer (the connection pipelines them):
-            // the order is read once the saga is locked, as before, and a redelivery only wasted two reads.
-            // join, not all: on a failure, go on only once every statement sent has answered, so no callback
-            // can send more SQL after the transaction's rollback was queued (it would run outside it).
-            Future<Boolean> first = ProcessedMessages.firstTime(tx, consumer, message.messageId());
-            Future<Optional<SagaState>> found = sagas.lockByOrder(tx, message.aggregateId());
-            Future<Order> order = orders.load(tx, message.aggregateId());
-            return Future.join(first, found, order).compose(all -> {
-                if (!first.result()) {
-                    return Future.succeededFuture();
-                }
-                if (found.result().isEmpty()) {
-                    return Future.failedFuture(new PoisonMessageException("no saga for order " + message.aggregateId()));
-                }
-                return step(tx, found.result().get(), order.result(), input, message.messageId());
-            });
-        });
+    private Future<Void> start(SqlConnection tx, Start placed) {
+        String orderId = placed.message().aggregateId();
+        OrderSaga saga = OrderSaga.start(sagaIdOf(orderId), orderId, placed.data(), policy, now());
+        Transition transition = new Transition(saga);
+        return sagas.insert(tx, saga.state(), transition.timeline).compose(inserted -> inserted
+            ? commit(tx, saga.state(), 0, transition, Future.succeededFuture(SagaStore.TimelineTail.whole(SagaStore.json(transition.timeline))),
+                placed.message().messageId(), null)
+            : Future.succeededFuture());
     }
 
     /** Applies the timers that are due to one saga, unless another instance holds it right now. */

@@ -10,7 +10,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -68,7 +67,7 @@ class ReliableConsumerIT {
         String name = TestServices.uniqueName("it-consumer-");
         ReliableConsumer started = new ReliableConsumer(vertx,
             new ReliableConsumer.Settings(name, List.of(topic), endpoints.kafkaBootstrapServers(), 1, Duration.ofMillis(10), 8),
-            new IdempotencyGuard(RedisAPI.api(redis), name, Duration.ofSeconds(30), Duration.ofDays(1)), new DeadLetters(schema.pool()),
+            new IdempotencyGuard(redis, name, Duration.ofSeconds(30), Duration.ofDays(1)), new DeadLetters(schema.pool()),
             handler);
         Promise<Void> deployed = Promise.promise();
         vertx.runOnContext(v -> started.start().onComplete(deployed));

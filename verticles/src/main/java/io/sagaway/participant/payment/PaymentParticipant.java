@@ -55,6 +55,12 @@ public final class PaymentParticipant implements Participant {
         return topics.paymentReplies();
     }
 
+    /** A debit is one conditional UPDATE of the account (balance >= amount) and a refund one increment: both safe interleaved. */
+    @Override
+    public boolean interleaves() {
+        return true;
+    }
+
     @Override
     public Future<Reply> handle(SqlConnection tx, Envelope request) {
         return switch (PaymentMessages.parse(request)) {

@@ -50,6 +50,12 @@ public final class ShippingParticipant implements Participant {
         return topics.shippingReplies();
     }
 
+    /** Shipments touch only their own order's row. */
+    @Override
+    public boolean interleaves() {
+        return true;
+    }
+
     @Override
     public Future<Reply> handle(SqlConnection tx, Envelope request) {
         return switch (ShippingMessages.parse(request)) {
