@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -50,24 +49,38 @@ public final class EventStore {
             return Future.succeededFuture(List.of());
         }
         JsonObject metadataJson = metadata.toJson();
-        List<Tuple> rows = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
+        int n = events.size();
+        UUID[] ids = new UUID[n];
+        Integer[] versions = new Integer[n];
+        String[] types = new String[n];
+        String[] data = new String[n];
+        for (int i = 0; i < n; i++) {
             NewEvent e = events.get(i);
-            rows.add(Tuple.of(e.eventId(), aggregateType, aggregateId, expectedVersion + 1 + i, e.type(), e.data(),
-                metadataJson, at.atOffset(ZoneOffset.UTC)));
+            ids[i] = e.eventId();
+            versions[i] = expectedVersion + 1 + i;
+            types[i] = e.type();
+            data[i] = e.data().encode();
         }
+        // One statement for all of them; positions are given in the arrays' order, which is version order.
         return tx.preparedQuery("""
                 INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, data, metadata, occurred_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING position""")
-            .executeBatch(rows)
+                SELECT id, $1, $2, version, type, data::jsonb, $3, $4
+                FROM unnest($5::uuid[], $6::int[], $7::text[], $8::text[]) WITH ORDINALITY AS e(id, version, type, data, n)
+                ORDER BY n
+                RETURNING version, position""")
+            .execute(Tuple.from(new Object[] {aggregateType, aggregateId, metadataJson, at.atOffset(ZoneOffset.UTC), ids, versions, types,
+                data}))
             .recover(failure -> Future.failedFuture(isVersionConflict(failure)
                 ? new ConcurrencyConflict(aggregateId, expectedVersion) : failure))
-            .map(result -> {
-                List<StoredEvent> stored = new ArrayList<>(events.size());
-                RowSet<Row> rs = result;
-                for (int i = 0; i < events.size(); i++, rs = rs.next()) {
+            .map(rows -> {
+                long[] positions = new long[n];
+                for (Row row : rows) {
+                    positions[row.getInteger("version") - expectedVersion - 1] = row.getLong("position");
+                }
+                List<StoredEvent> stored = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
                     NewEvent e = events.get(i);
-                    stored.add(new StoredEvent(rs.iterator().next().getLong(0), e.eventId(), aggregateType, aggregateId,
+                    stored.add(new StoredEvent(positions[i], e.eventId(), aggregateType, aggregateId,
                         expectedVersion + 1 + i, e.type(), e.data(), metadataJson, at));
                 }
                 return stored;

@@ -10,8 +10,6 @@ import io.sagaway.order.domain.OrderCommand;
 import io.sagaway.order.domain.OrderView;
 import io.sagaway.order.store.OrderRepository;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 
 import java.util.Optional;
 
@@ -24,15 +22,18 @@ public final class OrderCommandService {
     static final int MAX_ATTEMPTS = 5;
 
     private final OrderRepository orders;
+    private final OrderPlacement placement;
 
     public OrderCommandService(OrderRepository orders) {
         this.orders = orders;
+        this.placement = new OrderPlacement(orders);
     }
 
     /**
      * Places an order. With an idempotency key, the first request for that key (per customer)
      * places the order and every repeat, even one arriving at the same moment, answers with that
-     * first result and places nothing.
+     * first result and places nothing. Orders placed at the same moment share a transaction
+     * ({@link OrderPlacement}).
      */
     public Future<CommandResult> placeOrder(OrderCommand.PlaceOrder command, Optional<String> idempotencyKey,
                                             MessageMetadata metadata) {
@@ -42,10 +43,7 @@ public final class OrderCommandService {
             return Future.failedFuture(new CommandFailure(rejected.code(), rejected.message(), rejected.field()));
         }
         var events = ((Decision.Accepted) decision).events();
-        return orders.pool().withTransaction(tx -> claim(tx, command.customerId(), idempotencyKey, command.orderId())
-                .compose(firstOrderId -> firstOrderId.isPresent()
-                    ? Future.succeededFuture(firstOrderId)
-                    : orders.append(tx, order, events, metadata).map(stored -> Optional.<String>empty())))
+        return placement.store(order, events, command.customerId(), idempotencyKey, metadata)
             .compose(firstOrderId -> firstOrderId.isPresent()
                 ? firstResult(firstOrderId.get())
                 : Future.succeededFuture(new CommandResult(order.id(), order.status(), order.version())));
@@ -75,25 +73,6 @@ public final class OrderCommandService {
                 }
                 return attempt(orderId, command, metadata, attempt + 1);
             });
-    }
-
-    /**
-     * Claims the idempotency key for {@code orderId}. If another request holds it, this waits for
-     * that request's transaction (the primary key's lock) and answers the order it placed.
-     */
-    private static Future<Optional<String>> claim(SqlConnection tx, String customerId, Optional<String> key, String orderId) {
-        if (key.isEmpty()) {
-            return Future.succeededFuture(Optional.empty());
-        }
-        return tx.preparedQuery("""
-                INSERT INTO order_idempotency_keys (customer_id, idempotency_key, order_id) VALUES ($1, $2, $3)
-                ON CONFLICT DO NOTHING RETURNING order_id""")
-            .execute(Tuple.of(customerId, key.get(), orderId))
-            .compose(inserted -> inserted.size() == 1
-                ? Future.succeededFuture(Optional.<String>empty())
-                : tx.preparedQuery("SELECT order_id FROM order_idempotency_keys WHERE customer_id = $1 AND idempotency_key = $2")
-                    .execute(Tuple.of(customerId, key.get()))
-                    .map(rows -> Optional.of(rows.iterator().next().getString("order_id"))));
     }
 
     /** The answer the first placeOrder with a key gave: the order just after it was placed. */

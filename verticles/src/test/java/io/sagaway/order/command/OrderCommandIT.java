@@ -108,6 +108,45 @@ class OrderCommandIT {
         assertThat(other.orderId()).isNotEqualTo(orderIds.get(0));
     }
 
+    /** Orders placed at the same moment share transactions: the events of a burst of 40 were written by far fewer. */
+    @Test
+    void aBurstOfOrdersIsStoredInFewTransactions() {
+        String customer = "burst-" + UUID.randomUUID();
+
+        List<Future<CommandResult>> all = IntStream.range(0, 40).mapToObj(i -> client.send(placeOrder(customer))).toList();
+        Await.result(Future.all(all));
+
+        assertThat(all.stream().map(f -> f.result().orderId()).distinct()).hasSize(40);
+        assertThat(schema.count("SELECT count(*) FROM events WHERE data->>'customerId' = '" + customer + "'")).isEqualTo(40);
+        assertThat(schema.count("SELECT count(*) FROM outbox o JOIN events e ON e.event_id = o.id WHERE e.data->>'customerId' = '"
+            + customer + "'")).isEqualTo(40);
+        assertThat(schema.count("SELECT count(DISTINCT xmin::text) FROM events WHERE data->>'customerId' = '" + customer + "'"))
+            .as("transactions that wrote the burst").isLessThan(20);
+    }
+
+    /** One order the database refuses fails alone; the others placed with it in one transaction are stored, each once. */
+    @Test
+    void anOrderTheDatabaseRefusesFailsAloneAndTheOthersOfItsBatchAreStored() {
+        String customer = "batch-" + UUID.randomUUID();
+        Await.result(schema.pool().query("CREATE FUNCTION " + schema.name() + ".refuse_explode() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            + "BEGIN IF NEW.data->>'customerId' = 'explode' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$").execute());
+        Await.result(schema.pool().query("CREATE TRIGGER refuse_explode BEFORE INSERT ON " + schema.name()
+            + ".events FOR EACH ROW EXECUTE FUNCTION " + schema.name() + ".refuse_explode()").execute());
+        try {
+            List<Future<CommandResult>> all = IntStream.range(0, 30)
+                .mapToObj(i -> client.send(placeOrder(i == 17 ? "explode" : customer)))
+                .toList();
+            Await.result(Future.join(all).otherwiseEmpty());
+
+            assertThat(all.get(17).failed()).isTrue();
+            assertThat(all.stream().filter(Future::succeeded).map(f -> f.result().orderId()).distinct()).hasSize(29);
+            assertThat(schema.count("SELECT count(*) FROM events WHERE data->>'customerId' = '" + customer + "'")).isEqualTo(29);
+            assertThat(schema.count("SELECT count(*) FROM events WHERE data->>'customerId' = 'explode'")).isZero();
+        } finally {
+            Await.result(schema.pool().query("DROP TRIGGER refuse_explode ON " + schema.name() + ".events").execute());
+        }
+    }
+
     @Test
     void aRepeatWithTheKeyLaterStillAnswersTheFirstResult() {
         String customer = "c-" + UUID.randomUUID();
