@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +47,18 @@ public final class ReliableConsumer {
     @FunctionalInterface
     public interface Handler {
         Future<Void> handle(Delivery delivery);
+    }
+
+    /**
+     * Which records a consumer acts on, by topic and message type; the others are passed over
+     * unread (no parsing, no idempotency claim). The type comes from the record's {@code type}
+     * header, so an unwanted record is not even parsed; a record without it is parsed first.
+     */
+    @FunctionalInterface
+    public interface Relevance {
+        boolean wanted(String topic, String type);
+
+        Relevance ALL = (topic, type) -> true;
     }
 
     /**
@@ -98,7 +110,7 @@ public final class ReliableConsumer {
     /** Exactly one of these two is set. */
     private final Handler handler;
     private final BatchHandler batchHandler;
-    private final Predicate<Delivery> relevant;
+    private final Relevance relevant;
     private KafkaConsumer<String, String> consumer;
     private volatile boolean stopped;
     private final Promise<Void> loopEnded = Promise.promise();
@@ -114,27 +126,26 @@ public final class ReliableConsumer {
     private final Map<TopicPartition, Set<Long>> settledAhead = new HashMap<>();
 
     public ReliableConsumer(Vertx vertx, Settings settings, IdempotencyGuard guard, DeadLetters deadLetters, Handler handler) {
-        this(vertx, settings, guard, deadLetters, handler, delivery -> true);
+        this(vertx, settings, guard, deadLetters, handler, Relevance.ALL);
     }
 
     /**
-     * @param relevant which records the handler acts on; the others are passed over without the
-     *                 idempotency guard's two Redis round trips (a consumer of a whole topic often
-     *                 needs only some of its message types)
+     * @param relevant which records the handler acts on; the others are passed over unread (a
+     *                 consumer of a whole topic often needs only some of its message types)
      */
     public ReliableConsumer(Vertx vertx, Settings settings, IdempotencyGuard guard, DeadLetters deadLetters, Handler handler,
-                            Predicate<Delivery> relevant) {
+                            Relevance relevant) {
         this(vertx, settings, guard, deadLetters, handler, null, relevant);
     }
 
     /** A consumer that hands each wave of records to {@code batchHandler} in one call (see {@link BatchHandler}). */
     public static ReliableConsumer batched(Vertx vertx, Settings settings, IdempotencyGuard guard, DeadLetters deadLetters,
-                                           BatchHandler batchHandler, Predicate<Delivery> relevant) {
+                                           BatchHandler batchHandler, Relevance relevant) {
         return new ReliableConsumer(vertx, settings, guard, deadLetters, null, batchHandler, relevant);
     }
 
     private ReliableConsumer(Vertx vertx, Settings settings, IdempotencyGuard guard, DeadLetters deadLetters, Handler handler,
-                             BatchHandler batchHandler, Predicate<Delivery> relevant) {
+                             BatchHandler batchHandler, Relevance relevant) {
         this.vertx = vertx;
         this.settings = settings;
         this.guard = guard;
@@ -347,6 +358,11 @@ public final class ReliableConsumer {
                     continue;
                 }
             }
+            String typeHeader = typeHeader(record);
+            if (typeHeader != null && !relevant.wanted(record.topic(), typeHeader)) {
+                step.chain.settled.add(record.offset());
+                continue;
+            }
             Envelope envelope;
             try {
                 envelope = Envelope.fromJson(record.value());
@@ -355,7 +371,7 @@ public final class ReliableConsumer {
                 continue;
             }
             step.delivery = new Delivery(record.topic(), record.partition(), record.offset(), record.key(), record.value(), envelope);
-            if (relevant.test(step.delivery)) {
+            if (relevant.wanted(record.topic(), envelope.type())) {
                 toClaim.add(step);
             } else {
                 step.chain.settled.add(record.offset());
@@ -416,6 +432,16 @@ public final class ReliableConsumer {
             int half = steps.size() / 2;
             return together(steps.subList(0, half)).compose(v -> together(steps.subList(half, steps.size())));
         });
+    }
+
+    /** The record's {@code type} header (the relay copies the envelope's type there), or null. */
+    private static String typeHeader(KafkaConsumerRecord<String, String> record) {
+        for (KafkaHeader header : record.headers()) {
+            if ("type".equals(header.key())) {
+                return header.value() == null ? null : header.value().toString();
+            }
+        }
+        return null;
     }
 
     /** Notes a record's outcome on its chain: settled, or (when it could be neither handled nor set aside) where the key stops. */

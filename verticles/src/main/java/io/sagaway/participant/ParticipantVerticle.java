@@ -61,7 +61,7 @@ public final class ParticipantVerticle extends VerticleBase {
         IdempotencyGuard guard = new IdempotencyGuard(redis, participant.name(), Duration.ofSeconds(30), Duration.ofDays(1));
         consumer = ReliableConsumer.batched(vertx, new ReliableConsumer.Settings(participant.name(), List.of(participant.requestTopic()),
             settings.kafkaBootstrapServers(), settings.maxAttempts(), settings.retryBackoff()), guard, new DeadLetters(pool), this::handle,
-            delivery -> true);
+            ReliableConsumer.Relevance.ALL);
         Future<Void> operatorReady = Future.succeededFuture();
         if (participant.operatorAddress() != null) {
             operator = vertx.eventBus().consumer(participant.operatorAddress(),

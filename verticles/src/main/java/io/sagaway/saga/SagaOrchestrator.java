@@ -67,8 +67,8 @@ public final class SagaOrchestrator {
     }
 
     /** Whether the orchestrator acts on a message: replies, and of the order's events only those that start or cancel a saga. */
-    public boolean handles(ReliableConsumer.Delivery delivery) {
-        return !topics.orderEvents().equals(delivery.topic()) || STARTS_OR_CANCELS.contains(delivery.envelope().type());
+    public boolean handles(String topic, String type) {
+        return !topics.orderEvents().equals(topic) || STARTS_OR_CANCELS.contains(type);
     }
 
     private static final Set<String> STARTS_OR_CANCELS = Set.of("OrderPlaced", "CancellationRequested");

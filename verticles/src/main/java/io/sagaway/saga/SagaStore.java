@@ -35,7 +35,7 @@ public final class SagaStore {
         return tx.preparedQuery("""
                 INSERT INTO sagas (saga_id, order_id, status, current_step, failed_step, flagged, state, version, next_wakeup_at,
                                    started_at, updated_at, finished_at, timeline)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb) ON CONFLICT DO NOTHING RETURNING 1""")
+                VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11, $12, $13::text::jsonb) ON CONFLICT DO NOTHING RETURNING 1""")
             .execute(row(saga, timeline))
             .map(rows -> rows.size() == 1);
     }
@@ -73,9 +73,9 @@ public final class SagaStore {
     public Future<TimelineTail> update(SqlConnection tx, SagaState saga, List<TimelineEntry> newEntries) {
         return tx.preparedQuery("""
                 WITH changed AS (
-                    UPDATE sagas SET status = $3, current_step = $4, failed_step = $5, flagged = $6, state = $7, version = $8,
-                                     next_wakeup_at = $9, started_at = $10, updated_at = $11, finished_at = $12,
-                                     timeline = saga_timeline_append(timeline, $13::jsonb)
+                    UPDATE sagas SET status = $3, current_step = $4, failed_step = $5, flagged = $6, state = $7::text::jsonb,
+                                     version = $8, next_wakeup_at = $9, started_at = $10, updated_at = $11, finished_at = $12,
+                                     timeline = saga_timeline_append(timeline, $13::text::jsonb)
                     WHERE saga_id = $1 AND order_id = $2
                     RETURNING timeline, GREATEST(0, jsonb_array_length(timeline) - $14) AS tail_from)
                 SELECT tail_from, COALESCE((SELECT jsonb_agg(e ORDER BY i) FROM jsonb_array_elements(timeline) WITH ORDINALITY AS t(e, i)
@@ -170,11 +170,12 @@ public final class SagaStore {
         return JsonCodec.decode(row.getString("state"), SagaState.class);
     }
 
+    /** The row's values; state and timeline as JSON text, written once by the mapper (no tree in between). */
     private static Tuple row(SagaState s, List<TimelineEntry> timeline) {
         return Tuple.from(new Object[] {s.sagaId(), s.orderId(), s.status().name(),
             s.currentStep() == null ? null : s.currentStep().name(), s.failedStep() == null ? null : s.failedStep().name(),
-            s.flagged(), JsonCodec.toJson(s), s.version(), at(s.nextWakeup()), at(s.startedAt()), at(s.updatedAt()), at(s.finishedAt()),
-            json(timeline)});
+            s.flagged(), JsonCodec.encode(s), s.version(), at(s.nextWakeup()), at(s.startedAt()), at(s.updatedAt()), at(s.finishedAt()),
+            JsonCodec.encode(timeline)});
     }
 
     private static OffsetDateTime at(Instant instant) {

@@ -74,7 +74,7 @@ class ReliableConsumerIT {
         String name = TestServices.uniqueName("it-consumer-");
         return started(ReliableConsumer.batched(vertx, settings(name),
             new IdempotencyGuard(redis, name, Duration.ofSeconds(30), Duration.ofDays(1)), new DeadLetters(schema.pool()),
-            handler, delivery -> true));
+            handler, ReliableConsumer.Relevance.ALL));
     }
 
     private ReliableConsumer.Settings settings(String name) {
