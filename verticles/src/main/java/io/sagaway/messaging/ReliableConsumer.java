@@ -262,8 +262,11 @@ public final class ReliableConsumer {
             this.settled = settled;
         }
 
+        /** A record waiting out another instance's claim, or null: the key's next records wait behind it, other keys do not. */
+        Future<Void> busy;
+
         boolean waiting() {
-            return failedAt == null && next < records.size();
+            return failedAt == null && busy == null && next < records.size();
         }
     }
 
@@ -334,15 +337,27 @@ public final class ReliableConsumer {
 
     private Future<Void> waves(Map<String, List<Chain>> byKey) {
         List<Step> wave = new ArrayList<>();
+        List<Future<Void>> busy = new ArrayList<>();
         for (List<Chain> chains : byKey.values()) {
             for (Chain chain : chains) {
+                if (chain.busy != null && chain.busy.isComplete()) {
+                    chain.busy = null;
+                }
+                if (chain.busy != null) {
+                    busy.add(chain.busy);
+                    break;
+                }
                 if (chain.waiting()) {
                     wave.add(new Step(chain, chain.records.get(chain.next++)));
                     break;
                 }
             }
         }
-        return wave.isEmpty() ? Future.succeededFuture() : wave(wave).compose(v -> waves(byKey));
+        if (!wave.isEmpty()) {
+            return wave(wave).compose(v -> waves(byKey));
+        }
+        // Only keys waiting out a claim are left: once they are through, their next records go on.
+        return busy.isEmpty() ? Future.succeededFuture() : Future.join(busy).transform(v -> waves(byKey));
     }
 
     /** One wave, start to end; never fails (each record's outcome is noted on its chain). */
@@ -387,7 +402,9 @@ public final class ReliableConsumer {
                 switch (claims.get(i)) {
                     case ALREADY_DONE -> step.chain.settled.add(step.record.offset());
                     // Another instance holds it (a rebalance moment): wait for it to finish or its claim to lapse.
-                    case BUSY -> outcomes.add(noted(step, later(BUSY_PAUSE).compose(v -> claimed(step.delivery, 1))));
+                    // It does not hold up the wave: the key's later records wait, other keys go on.
+                    case BUSY -> step.chain.busy = noted(step, later(BUSY_PAUSE).compose(v -> claimed(step.delivery, 1)))
+                        .onComplete(v -> step.chain.busy = null);
                     case CLAIMED -> claimed.add(step);
                 }
             }

@@ -71,7 +71,10 @@ class ReliableConsumerIT {
     }
 
     private ReliableConsumer startBatched(ReliableConsumer.BatchHandler handler) {
-        String name = TestServices.uniqueName("it-consumer-");
+        return startBatched(TestServices.uniqueName("it-consumer-"), handler);
+    }
+
+    private ReliableConsumer startBatched(String name, ReliableConsumer.BatchHandler handler) {
         return started(ReliableConsumer.batched(vertx, settings(name),
             new IdempotencyGuard(redis, name, Duration.ofSeconds(30), Duration.ofDays(1)), new DeadLetters(schema.pool()),
             handler, ReliableConsumer.Relevance.ALL));
@@ -89,10 +92,18 @@ class ReliableConsumerIT {
     }
 
     private void publish(List<String[]> keyAndType) throws Exception {
+        publish(keyAndType, List.of());
+    }
+
+    /** Publishes records of {key, type}; the first ones get the given message ids, the others random ones. */
+    private void publish(List<String[]> keyAndType, List<String> messageIds) throws Exception {
         try (var producer = new KafkaProducer<String, String>(Map.of("bootstrap.servers", endpoints.kafkaBootstrapServers()),
             new StringSerializer(), new StringSerializer())) {
+            int i = 0;
             for (String[] record : keyAndType) {
-                String value = new Envelope(UUID.randomUUID().toString(), record[1], "Test", record[0], 1, record[0], record[0],
+                String id = i < messageIds.size() ? messageIds.get(i) : UUID.randomUUID().toString();
+                i++;
+                String value = new Envelope(id, record[1], "Test", record[0], 1, record[0], record[0],
                     Instant.now(), new JsonObject()).toJson().encode();
                 producer.send(new ProducerRecord<>(topic, record[0], value)).get(10, TimeUnit.SECONDS);
             }
@@ -239,5 +250,35 @@ class ReliableConsumerIT {
         assertThat(committed).hasSize(15).doesNotHaveDuplicates().doesNotContain("key-11");
         assertThat(schema.count("SELECT count(*) FROM " + table + " WHERE record_key = 'key-11' AND attempts = 1")).isEqualTo(1);
         assertThat(calls.get()).as("halving, not one call per record").isLessThanOrEqualTo(9);
+    }
+
+    /**
+     * A's first record is claimed by another instance (its claim lapses in 8 s): A waits, with its
+     * next record behind it, while B's three records go through wave after wave without waiting.
+     */
+    @Test
+    void aKeyWaitingOutAnotherInstancesClaimHoldsUpOnlyItself() throws Exception {
+        String name = TestServices.uniqueName("it-consumer-");
+        String claimedElsewhere = UUID.randomUUID().toString();
+        Await.result(io.vertx.redis.client.RedisAPI.api(redis)
+            .set(List.of("sagaway:processed:" + name + ":" + claimedElsewhere, "processing", "EX", "8")));
+        long claimedAt = System.nanoTime();
+        publish(List.of(new String[] {"A", "A1"}, new String[] {"A", "A2"}, new String[] {"B", "B1"}, new String[] {"B", "B2"},
+            new String[] {"B", "B3"}), List.of(claimedElsewhere));
+        Queue<String> handled = new ConcurrentLinkedQueue<>();
+        Map<String, Long> at = new java.util.concurrent.ConcurrentHashMap<>();
+        consumer = startBatched(name, deliveries -> {
+            deliveries.forEach(d -> {
+                handled.add(d.envelope().type());
+                at.put(d.envelope().type(), (System.nanoTime() - claimedAt) / 1_000_000);
+            });
+            return Future.succeededFuture();
+        });
+
+        await(() -> handled.size() >= 5, "every record handled");
+        assertThat(handled.stream().filter(h -> h.startsWith("A")).toList()).containsExactly("A1", "A2");
+        assertThat(handled.stream().filter(h -> h.startsWith("B")).toList()).containsExactly("B1", "B2", "B3");
+        assertThat(at.get("B3")).as("B did not wait for A's claim to lapse").isLessThan(at.get("A1"));
+        assertThat(at.get("A1")).as("A waited for the other claim to lapse").isGreaterThanOrEqualTo(7000);
     }
 }
