@@ -231,10 +231,7 @@ public final class SagaOrchestrator {
         List<OrderCommand> orderCommands = new ArrayList<>();
         for (SagaEffect effect : transition.effects) {
             switch (effect) {
-                case SagaEffect.SendStepRequest r -> messages.add(new OutboxMessage(StepMessages.requestTopic(topics, r.step()),
-                    new Envelope(r.requestId().toString(), StepMessages.requestType(r.step(), r.compensation()), "Saga",
-                        saga.orderId(), saga.version(), saga.orderId(), causationId, at,
-                        StepMessages.requestPayload(r.step(), r.compensation(), saga).put("attempt", r.attempt()))));
+                case SagaEffect.SendStepRequest r -> messages.add(StepMessages.request(topics, r, saga, causationId, at));
                 case SagaEffect.CommandOrder c -> orderCommands.add(c.command());
             }
         }

@@ -1,25 +1,35 @@
 package io.sagaway.participant.shipping;
 
 import io.sagaway.messaging.Envelope;
-import io.sagaway.messaging.PoisonMessageException;
 import io.sagaway.order.domain.Address;
+import io.sagaway.participant.MessageReader;
 import io.sagaway.participant.Reply;
+import io.sagaway.participant.Request;
 import io.vertx.core.json.JsonObject;
 
-/** The shipping participant's requests and its sealed family of replies. */
+/**
+ * The shipping participant's requests and its sealed family of replies: each message's type is
+ * its record's name, and its fields are written and read here, nowhere else.
+ */
 public final class ShippingMessages {
 
     private ShippingMessages() {
     }
 
-    public sealed interface ShippingRequest permits CreateShipment, CancelShipment {
-        String orderId();
+    public sealed interface ShippingRequest extends Request permits CreateShipment, CancelShipment {
     }
 
-    public record CreateShipment(String orderId, Address address) implements ShippingRequest {
+    /** @param address sent as {@code shippingAddress} */
+    public record CreateShipment(String sagaId, String orderId, String customerId, Address address) implements ShippingRequest {
+        @Override
+        public JsonObject payload() {
+            return ShippingRequest.super.payload().put("shippingAddress", new JsonObject()
+                .put("line1", address.line1()).put("city", address.city())
+                .put("postalCode", address.postalCode()).put("country", address.country()));
+        }
     }
 
-    public record CancelShipment(String orderId) implements ShippingRequest {
+    public record CancelShipment(String sagaId, String orderId, String customerId) implements ShippingRequest {
     }
 
     public sealed interface ShippingReply extends Reply permits ShipmentCreated, ShipmentRejected, ShipmentCancelled {
@@ -44,15 +54,24 @@ public final class ShippingMessages {
         }
     }
 
+    private static final MessageReader<ShippingRequest> REQUESTS = new MessageReader<>(ShippingRequest.class, "shipping")
+        .reads(CreateShipment.class, e -> new CreateShipment(e.payload().getString("sagaId"), e.aggregateId(),
+            e.payload().getString("customerId"), address(e.payload().getJsonObject("shippingAddress", new JsonObject()))))
+        .reads(CancelShipment.class, e -> new CancelShipment(e.payload().getString("sagaId"), e.aggregateId(),
+            e.payload().getString("customerId")));
+
+    /** What the saga reads of shipping's replies; the order id is the envelope's, as for requests. */
+    public static final MessageReader<ShippingReply> REPLIES = new MessageReader<>(ShippingReply.class, "the shipping replies' reader")
+        .reads(ShipmentCreated.class, e -> new ShipmentCreated(e.aggregateId(), e.payload().getString("shipmentId"),
+            e.payload().getString("trackingNumber")))
+        .reads(ShipmentRejected.class, e -> new ShipmentRejected(e.aggregateId(), e.payload().getString("reason")))
+        .reads(ShipmentCancelled.class, e -> new ShipmentCancelled(e.aggregateId()));
+
     public static ShippingRequest parse(Envelope envelope) {
-        return switch (envelope.type()) {
-            case "CreateShipment" -> {
-                JsonObject a = envelope.payload().getJsonObject("shippingAddress", new JsonObject());
-                yield new CreateShipment(envelope.aggregateId(),
-                    new Address(a.getString("line1"), a.getString("city"), a.getString("postalCode"), a.getString("country")));
-            }
-            case "CancelShipment" -> new CancelShipment(envelope.aggregateId());
-            default -> throw new PoisonMessageException("shipping cannot handle a " + envelope.type());
-        };
+        return REQUESTS.read(envelope);
+    }
+
+    private static Address address(JsonObject a) {
+        return new Address(a.getString("line1"), a.getString("city"), a.getString("postalCode"), a.getString("country"));
     }
 }

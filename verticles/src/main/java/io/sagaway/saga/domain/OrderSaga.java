@@ -14,15 +14,15 @@ import io.sagaway.saga.domain.SagaInput.Tick;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * The order saga's state machine, in plain Java: PAYMENT → INVENTORY → SHIPPING, each step with
- * its action and its compensation. A failed step (or a cancellation) compensates the steps that
- * ran, one at a time in reverse order, then fails (or cancels) the order. Actions time out and are
+ * The order saga's state machine, in plain Java: the steps of {@link SagaDefinition} in turn
+ * (PAYMENT → INVENTORY → SHIPPING), each with its action and its compensation. A failed step (or
+ * a cancellation) compensates the steps that ran, one at a time in reverse order, then fails (or
+ * cancels) the order. Actions time out and are
  * retried with exponential backoff while their {@link SagaPolicy#retryBudget()} lasts, then count
  * as failed; compensations are retried for ever and flag the saga for an operator after
  * {@link SagaPolicy#flagAfter()} attempts. A timer that fires late (it passed while no
@@ -32,8 +32,8 @@ import java.util.UUID;
  */
 public final class OrderSaga {
 
-    /** The steps in order; the table of each step's action and compensation is {@link SagaDefinition}. */
-    public static final List<SagaStepName> STEPS = Arrays.asList(SagaStepName.values());
+    /** The steps in the order they run: the rows of {@link SagaDefinition}, which says what each step is. */
+    public static final List<SagaStepName> STEPS = SagaDefinition.STEPS.stream().map(SagaDefinition.StepDefinition::name).toList();
 
     private SagaState state;
     private final SagaPolicy policy;
@@ -53,9 +53,7 @@ public final class OrderSaga {
 
     /** Starts the saga of a placed order: its first step is requested at once. */
     public static OrderSaga start(String sagaId, String orderId, SagaState.OrderData order, SagaPolicy policy, Instant now) {
-        SagaState initial = new SagaState(sagaId, orderId, order, SagaStatus.RUNNING, null, null, null, false, false, null,
-            STEPS.stream().map(StepState::pending).toList(), 0, now, now, null);
-        OrderSaga saga = new OrderSaga(initial, policy);
+        OrderSaga saga = new OrderSaga(SagaState.started(sagaId, orderId, order, STEPS, now), policy);
         saga.now = now;
         saga.record(SagaEventType.STARTED, null, "order " + orderId + " placed");
         saga.begin(STEPS.get(0));
@@ -107,7 +105,7 @@ public final class OrderSaga {
 
     private void begin(SagaStepName name) {
         put(step(name).with(StepStatus.RUNNING).attempt(1, 0).started(now).budgetFrom(now).timing(now.plus(policy.stepTimeout()), null));
-        state = copy(SagaStatus.RUNNING, name);
+        state = state.withStatus(SagaStatus.RUNNING).withCurrentStep(name);
         request(name, false, 1);
     }
 
@@ -118,13 +116,13 @@ public final class OrderSaga {
         }
         put(step.with(StepStatus.SUCCEEDED).finished(now).timing(null, null).withResult(result).failing(null));
         record(SagaEventType.STEP_SUCCEEDED, name, describe(name, result));
-        effects.add(new CommandOrder(SagaDefinition.orderCommandOnSuccess(name, step(name), state.order())));
+        effects.add(new CommandOrder(SagaDefinition.of(name).orderCommandOnSuccess(step(name).result(), state.order())));
         int next = STEPS.indexOf(name) + 1;
         if (next < STEPS.size()) {
             begin(STEPS.get(next));
         } else {
-            state = new SagaState(state.sagaId(), state.orderId(), state.order(), SagaStatus.COMPLETED, null, null, null,
-                false, state.flagged(), state.flagReason(), state.steps(), state.version(), state.startedAt(), state.updatedAt(), now);
+            state = state.withStatus(SagaStatus.COMPLETED).withCurrentStep(null).withFailure(null, null).withCancelRequested(false)
+                .withFinishedAt(now);
             record(SagaEventType.COMPLETED, null, "order shipped");
         }
     }
@@ -188,9 +186,7 @@ public final class OrderSaga {
     // --- failing and compensating ---
 
     private void fail(SagaStepName failedStep, String reason) {
-        state = new SagaState(state.sagaId(), state.orderId(), state.order(), SagaStatus.COMPENSATING, failedStep, failedStep,
-            reason, state.cancelRequested(), state.flagged(), state.flagReason(), state.steps(), state.version(),
-            state.startedAt(), state.updatedAt(), null);
+        state = state.withStatus(SagaStatus.COMPENSATING).withCurrentStep(failedStep).withFailure(failedStep, reason).withFinishedAt(null);
         effects.add(new CommandOrder(new OrderCommand.StartCompensation(failedStep.name(), reason)));
         startCompensation();
     }
@@ -200,8 +196,7 @@ public final class OrderSaga {
             return; // already compensating (a failure or an earlier cancel) or finished
         }
         String why = "CANCELLED: " + (reason == null || reason.isBlank() ? "cancelled by request" : reason);
-        state = new SagaState(state.sagaId(), state.orderId(), state.order(), SagaStatus.COMPENSATING, state.currentStep(), null,
-            why, true, state.flagged(), state.flagReason(), state.steps(), state.version(), state.startedAt(), state.updatedAt(), null);
+        state = state.withStatus(SagaStatus.COMPENSATING).withFailure(null, why).withCancelRequested(true).withFinishedAt(null);
         record(SagaEventType.COMPENSATION_REQUESTED, null, why);
         startCompensation();
     }
@@ -225,7 +220,7 @@ public final class OrderSaga {
             if (step.mustCompensate() && step.status() != StepStatus.COMPENSATED) {
                 put(step.with(StepStatus.COMPENSATING).attempt(step.attempts(), 1)
                     .timing(now.plus(policy.compensationTimeout()), null));
-                state = copy(state.status(), step.name());
+                state = state.withCurrentStep(step.name());
                 record(SagaEventType.COMPENSATION_REQUESTED, step.name(), "undo " + step.name());
                 request(step.name(), true, 1);
                 return;
@@ -242,9 +237,7 @@ public final class OrderSaga {
         put(step.with(StepStatus.COMPENSATED).finished(now).timing(null, null));
         record(SagaEventType.STEP_COMPENSATED, name, name + " undone");
         if (state.flagged()) {
-            state = new SagaState(state.sagaId(), state.orderId(), state.order(), state.status(), state.currentStep(),
-                state.failedStep(), state.failureReason(), state.cancelRequested(), false, null, state.steps(), state.version(),
-                state.startedAt(), state.updatedAt(), state.finishedAt());
+            state = state.withFlag(null);
         }
         compensateNext();
     }
@@ -274,9 +267,7 @@ public final class OrderSaga {
         if (step.compensationAttempts() >= policy.flagAfter() && !state.flagged()) {
             String reason = "compensation of " + step.name() + " failed " + step.compensationAttempts()
                 + " times" + (step.error() == null ? "" : " (last: " + step.error() + ")") + "; still retrying";
-            state = new SagaState(state.sagaId(), state.orderId(), state.order(), state.status(), state.currentStep(),
-                state.failedStep(), state.failureReason(), state.cancelRequested(), true, reason, state.steps(), state.version(),
-                state.startedAt(), state.updatedAt(), state.finishedAt());
+            state = state.withFlag(reason);
         }
     }
 
@@ -288,9 +279,7 @@ public final class OrderSaga {
     }
 
     private void finishFailed() {
-        state = new SagaState(state.sagaId(), state.orderId(), state.order(), SagaStatus.FAILED, null, state.failedStep(),
-            state.failureReason(), state.cancelRequested(), state.flagged(), state.flagReason(), state.steps(), state.version(),
-            state.startedAt(), state.updatedAt(), now);
+        state = state.withStatus(SagaStatus.FAILED).withCurrentStep(null).withFinishedAt(now);
         record(SagaEventType.FAILED, null, state.failureReason());
         effects.add(new CommandOrder(state.cancelRequested()
             ? new OrderCommand.ConfirmCancellation()
@@ -351,23 +340,11 @@ public final class OrderSaga {
     }
 
     private void put(StepState step) {
-        List<StepState> steps = new ArrayList<>(state.steps());
-        steps.replaceAll(s -> s.name() == step.name() ? step : s);
-        state = new SagaState(state.sagaId(), state.orderId(), state.order(), state.status(), state.currentStep(),
-            state.failedStep(), state.failureReason(), state.cancelRequested(), state.flagged(), state.flagReason(),
-            List.copyOf(steps), state.version(), state.startedAt(), state.updatedAt(), state.finishedAt());
-    }
-
-    private SagaState copy(SagaStatus status, SagaStepName current) {
-        return new SagaState(state.sagaId(), state.orderId(), state.order(), status, current, state.failedStep(),
-            state.failureReason(), state.cancelRequested(), state.flagged(), state.flagReason(), state.steps(), state.version(),
-            state.startedAt(), state.updatedAt(), state.finishedAt());
+        state = state.withStep(step);
     }
 
     private void touch() {
-        state = new SagaState(state.sagaId(), state.orderId(), state.order(), state.status(), state.currentStep(),
-            state.failedStep(), state.failureReason(), state.cancelRequested(), state.flagged(), state.flagReason(), state.steps(),
-            state.version() + 1, state.startedAt(), now, state.finishedAt());
+        state = state.withNextVersion(now);
     }
 
     private void record(SagaEventType type, SagaStepName step, String message) {
