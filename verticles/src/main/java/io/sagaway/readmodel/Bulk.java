@@ -3,8 +3,6 @@ package io.sagaway.readmodel;
 import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import co.elastic.clients.elasticsearch._types.VersionType;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
-import co.elastic.clients.util.BinaryData;
-import co.elastic.clients.util.ContentType;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import io.sagaway.infra.InfraClients;
 import io.sagaway.messaging.JsonCodec;
@@ -72,8 +70,7 @@ final class Bulk {
         }
         BulkRequest.Builder request = new BulkRequest.Builder();
         for (VersionedDocument doc : docs) {
-            // The document's JSON bytes go as they are: no second mapping into maps for the client to serialise again.
-            BinaryData source = BinaryData.of(doc.source().toBuffer().getBytes(), ContentType.APPLICATION_JSON);
+            Map<String, Object> source = JsonCodec.plain(doc.source());
             request.operations(op -> op.index(i -> i.index(index).id(doc.id()).version(doc.version())
                 .versionType(VersionType.External).document(source)));
         }
