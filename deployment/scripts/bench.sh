@@ -5,8 +5,8 @@
 #   deployment/scripts/bench.sh read-model [--orders N]
 #   deployment/scripts/bench.sh api-latency [--url URL] [--orders N] [--rate N]   (against a running ./run.sh)
 #   deployment/scripts/bench.sh load [--url URL] [--rate N | --clients N] [--duration S] [--warmup S] [--timeout S]
-#        [--ship-fail PCT] [--out-of-stock PCT] [--customers LIST] [--operator NAME[:PW]] [--raw-seconds S] [--no-raw]
-#        [--connections N] [--smoke] [--help]   (against a running ./run.sh; figures on stdout, progress on stderr)
+#        [--ship-fail PCT] [--out-of-stock PCT] [--customers LIST | --spread-customers N] [--skus N] [--operator NAME[:PW]]
+#        [--raw-seconds S] [--no-raw] [--connections N] [--smoke] [--help]   (against a running ./run.sh; figures on stdout, progress on stderr)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deployment/scripts/common.sh
