@@ -16,11 +16,6 @@ public final class ProcessedMessages {
     private ProcessedMessages() {
     }
 
-    /** Records {@code messageId} for {@code consumer}; answers false when it was already recorded (a redelivery). */
-    public static Future<Boolean> firstTime(SqlConnection tx, String consumer, String messageId) {
-        return firstTimes(tx, consumer, List.of(messageId)).map(first -> first.contains(messageId));
-    }
-
     /**
      * Records every message of {@code messageIds} for {@code consumer} in one statement; answers
      * those recorded now, leaving out the ones already recorded (redeliveries). The ids are

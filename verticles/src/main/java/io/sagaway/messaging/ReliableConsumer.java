@@ -249,24 +249,25 @@ public final class ReliableConsumer {
     /** One key's records of one partition, in offset order, and how far they got. */
     private static final class Chain {
         final TopicPartition partition;
-        final String key;
         final List<KafkaConsumerRecord<String, String>> records = new ArrayList<>();
         final List<Long> settled;
         int next;
         /** The offset of the first record that could be neither handled nor set aside, or null. */
         Long failedAt;
+        /** The last record that had to wait out another instance's claim: the key's next records wait behind it, other keys do not. */
+        Future<Void> busy;
 
-        Chain(TopicPartition partition, String key, List<Long> settled) {
+        Chain(TopicPartition partition, List<Long> settled) {
             this.partition = partition;
-            this.key = key;
             this.settled = settled;
         }
 
-        /** A record waiting out another instance's claim, or null: the key's next records wait behind it, other keys do not. */
-        Future<Void> busy;
+        boolean waitingOutClaim() {
+            return busy != null && !busy.isComplete();
+        }
 
         boolean waiting() {
-            return failedAt == null && busy == null && next < records.size();
+            return failedAt == null && !waitingOutClaim() && next < records.size();
         }
     }
 
@@ -302,23 +303,19 @@ public final class ReliableConsumer {
             for (KafkaConsumerRecord<String, String> r : list) {
                 String key = r.key() == null ? "" : r.key();
                 chains.computeIfAbsent(key, k -> {
-                    Chain chain = new Chain(tp, k, settledHere);
+                    Chain chain = new Chain(tp, settledHere);
                     byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(chain);
                     return chain;
                 }).records.add(r);
             }
         });
         return waves(byKey).map(v -> {
+            Map<TopicPartition, Long> firstFailure = new HashMap<>();
+            byKey.values().forEach(chains -> chains.stream().filter(chain -> chain.failedAt != null)
+                .forEach(chain -> firstFailure.merge(chain.partition, chain.failedAt, Math::min)));
             List<Progress> progress = new ArrayList<>();
             byPartition.forEach((tp, list) -> {
-                Long failedAt = null;
-                for (List<Chain> chains : byKey.values()) {
-                    for (Chain chain : chains) {
-                        if (chain.failedAt != null && chain.partition.equals(tp) && (failedAt == null || chain.failedAt < failedAt)) {
-                            failedAt = chain.failedAt;
-                        }
-                    }
-                }
+                Long failedAt = firstFailure.get(tp);
                 long lastDone = failedAt == null ? list.get(list.size() - 1).offset() : failedAt - 1;
                 progress.add(new Progress(tp, lastDone, failedAt));
                 Set<Long> ahead = settledAhead.computeIfAbsent(tp, k -> new HashSet<>());
@@ -340,10 +337,7 @@ public final class ReliableConsumer {
         List<Future<Void>> busy = new ArrayList<>();
         for (List<Chain> chains : byKey.values()) {
             for (Chain chain : chains) {
-                if (chain.busy != null && chain.busy.isComplete()) {
-                    chain.busy = null;
-                }
-                if (chain.busy != null) {
+                if (chain.waitingOutClaim()) {
                     busy.add(chain.busy);
                     break;
                 }
@@ -386,10 +380,10 @@ public final class ReliableConsumer {
                 continue;
             }
             step.delivery = new Delivery(record.topic(), record.partition(), record.offset(), record.key(), record.value(), envelope);
-            if (relevant.wanted(record.topic(), envelope.type())) {
-                toClaim.add(step);
-            } else {
+            if (typeHeader == null && !relevant.wanted(record.topic(), envelope.type())) {
                 step.chain.settled.add(record.offset());
+            } else {
+                toClaim.add(step);
             }
         }
         if (toClaim.isEmpty()) {
@@ -403,8 +397,7 @@ public final class ReliableConsumer {
                     case ALREADY_DONE -> step.chain.settled.add(step.record.offset());
                     // Another instance holds it (a rebalance moment): wait for it to finish or its claim to lapse.
                     // It does not hold up the wave: the key's later records wait, other keys go on.
-                    case BUSY -> step.chain.busy = noted(step, later(BUSY_PAUSE).compose(v -> claimed(step.delivery, 1)))
-                        .onComplete(v -> step.chain.busy = null);
+                    case BUSY -> step.chain.busy = noted(step, later(BUSY_PAUSE).compose(v -> claimed(step.delivery, 1)));
                     case CLAIMED -> claimed.add(step);
                 }
             }

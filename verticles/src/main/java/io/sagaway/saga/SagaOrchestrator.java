@@ -40,10 +40,11 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The orchestrator's transactions. Each input (an order event, a participant's reply, a timer, an
- * operator's retry) is applied in one PostgreSQL transaction that records the message as
- * processed, locks and updates the saga, appends its timeline, moves the order aggregate, and
- * writes the step requests and a SagaUpdated event to the outbox. Any instance can continue any
+ * The orchestrator's transactions. Inputs (order events and participants' replies, a wave of
+ * them for different orders at a time; a timer; an operator's retry) are applied in one
+ * PostgreSQL transaction that records the messages as processed, locks and updates each saga,
+ * appends its timeline, moves its order aggregate, and writes the step requests and a
+ * SagaUpdated event to the outbox. Any instance can continue any
  * saga; nothing lives only in memory.
  */
 public final class SagaOrchestrator {
@@ -72,11 +73,6 @@ public final class SagaOrchestrator {
     }
 
     private static final Set<String> STARTS_OR_CANCELS = Set.of("OrderPlaced", "CancellationRequested");
-
-    /** Handles one message from {@code order.events} or a participant's reply topic. */
-    public Future<Void> onMessage(ReliableConsumer.Delivery delivery) {
-        return onMessages(List.of(delivery));
-    }
 
     /** What one message asks of the orchestrator: start a saga, or apply an input to one. */
     private sealed interface Work permits Start, Apply {
