@@ -31,8 +31,8 @@ import java.util.function.Function;
  * Rebuilds the read model without downtime. For each kind: create the next index version;
  * register the rebuild, so live projectors write to the new index too from their next batch;
  * wait for them to see it; replay the source of truth into it (orders from the event store, by
- * global position; sagas from their table); then move the alias in one atomic step and drop the
- * old index. Queries read through the alias, so they answer throughout. Version guards make the
+ * global position; sagas from their table); then move the alias in one atomic step and, once
+ * projectors have seen that too, drop the old index. Queries read through the alias, so they answer throughout. Version guards make the
  * replay and the live writes commute: whichever arrives last, the newest version stays.
  */
 public final class ReadModelRebuild {
@@ -59,7 +59,8 @@ public final class ReadModelRebuild {
         this.orders = orders;
         this.es = es;
         this.context = context;
-        this.settle = settle;
+        // Projectors reuse their write targets for up to WriteTargets.MAX_AGE: waiting twice that covers a batch under way.
+        this.settle = settle.compareTo(WriteTargets.MAX_AGE.multipliedBy(2)) < 0 ? WriteTargets.MAX_AGE.multipliedBy(2) : settle;
     }
 
     /** Rebuilds orders, then sagas; completes when both aliases point at their new indices. */
@@ -88,6 +89,8 @@ public final class ReadModelRebuild {
                             .compose(v -> replay(kind, next, id))
                             .compose(v -> indices.swap(kind, current, next))
                             .compose(v -> RebuildStore.finish(pool, id, "DONE", null))
+                            // Projectors may still write to the old index on an answer read before the swap.
+                            .compose(v -> wait(settle))
                             .compose(v -> indices.delete(current))
                             .onSuccess(v -> LOG.info("read model {} rebuilt into {}", alias, next))
                             .recover(e -> {
