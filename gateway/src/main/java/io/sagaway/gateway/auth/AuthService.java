@@ -18,8 +18,10 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies bearer tokens (JWT, HS256) and, as the built-in issuer, signs tokens for configured
@@ -37,9 +39,22 @@ public final class AuthService {
         new User("alice", "alice", Set.of(Caller.CUSTOMER), "alice"),
         new User("bob", "bob", Set.of(Caller.CUSTOMER), "bob"));
 
+    /** How many verified tokens are remembered, and for how long at most (never past their expiry). */
+    private static final int VERIFIED_CAPACITY = 10_000;
+    private static final long VERIFIED_FOR_MS = Duration.ofMinutes(5).toMillis();
+
+    /** A token already verified: its caller, until {@code untilMs}. */
+    private record Verified(Caller caller, long untilMs) {
+    }
+
     private final JWTAuth jwt;
     private final List<User> users;
     private final Duration tokenLifetime;
+    /**
+     * Tokens verified before, so a client's every request does not check the signature and parse
+     * the claims again. Only tokens with an expiry are kept, and never past it.
+     */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
     /** The built-in issuer: tokens signed and verified with a shared HS256 secret. */
     public AuthService(Vertx vertx, String secret, List<User> users, Duration tokenLifetime) {
@@ -77,7 +92,13 @@ public final class AuthService {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() <= 7) {
             return Future.failedFuture(new CommandFailure(ErrorCode.UNAUTHENTICATED, "send Authorization: Bearer <token> (POST /auth/token issues one)"));
         }
-        return jwt.authenticate(new TokenCredentials(authorization.substring(7).trim()))
+        String token = authorization.substring(7).trim();
+        long now = System.currentTimeMillis();
+        Verified known = verified.get(token);
+        if (known != null && now < known.untilMs()) {
+            return Future.succeededFuture(known.caller());
+        }
+        return jwt.authenticate(new TokenCredentials(token))
             .map(user -> {
                 JsonObject claims = user.principal();
                 Set<String> roles = new HashSet<>();
@@ -87,9 +108,21 @@ public final class AuthService {
                 } else if (raw instanceof String role) {
                     roles.add(role);
                 }
-                return new Caller(claims.getString("sub"), roles, claims.getString("customerId"));
+                Caller caller = new Caller(claims.getString("sub"), Set.copyOf(roles), claims.getString("customerId"));
+                remember(token, caller, claims.getValue("exp"), now);
+                return caller;
             })
             .recover(e -> Future.failedFuture(new CommandFailure(ErrorCode.UNAUTHENTICATED, "the token is invalid or expired")));
+    }
+
+    private void remember(String token, Caller caller, Object expiresAtSeconds, long now) {
+        if (!(expiresAtSeconds instanceof Number exp)) {
+            return;
+        }
+        if (verified.size() >= VERIFIED_CAPACITY) {
+            verified.clear(); // simpler than eviction order: a forgotten token is only verified once more
+        }
+        verified.put(token, new Verified(caller, Math.min(exp.longValue() * 1000, now + VERIFIED_FOR_MS)));
     }
 
     /** A token for a user of the built-in issuer, if the credentials match. */
