@@ -77,7 +77,7 @@ public final class Outbox {
         }
         return tx.preparedQuery("""
                 INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers, topic, shard)
-                SELECT id, aggregatetype, aggregateid, type, payload::jsonb, headers::jsonb, topic, shard
+                SELECT id, aggregatetype, aggregateid, type, payload, headers, topic, shard
                 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::smallint[])
                      WITH ORDINALITY AS m(id, aggregatetype, aggregateid, type, payload, headers, topic, shard, n)
                 ORDER BY n""" + onConflict)

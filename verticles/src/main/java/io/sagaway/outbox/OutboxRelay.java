@@ -157,7 +157,7 @@ public final class OutboxRelay {
     private Future<Pending> pending(SqlConnection tx, List<Integer> shards) {
         int perShard = Math.max(1, (batchSize + shards.size() - 1) / shards.size());
         return tx.preparedQuery("""
-                SELECT o.id, o.position, o.aggregateid, o.topic, o.payload::text AS payload, o.headers, held.shard
+                SELECT o.id, o.position, o.aggregateid, o.topic, o.payload, o.headers, held.shard
                 FROM unnest($1::smallint[]) AS held(shard)
                 CROSS JOIN LATERAL (
                     SELECT id, aggregateid, topic, payload, headers, position FROM outbox
@@ -169,7 +169,7 @@ public final class OutboxRelay {
                 Map<Short, Integer> perShardRead = new HashMap<>();
                 for (Row row : rows) {
                     pending.add(new PendingRow(row.getUUID("id"), row.getLong("position"), row.getString("aggregateid"), row.getString("topic"),
-                        row.getString("payload"), row.getJsonObject("headers")));
+                        row.getString("payload"), new JsonObject(row.getString("headers"))));
                     perShardRead.merge(row.getShort("shard"), 1, Integer::sum);
                 }
                 return new Pending(pending, perShardRead.values().stream().anyMatch(n -> n >= perShard));

@@ -123,7 +123,7 @@ class EventStoreIT {
         var row = Await.result(schema.pool().query("SELECT e.event_id, o.id, o.topic, o.aggregateid, o.payload FROM events e JOIN outbox o ON o.id = e.event_id WHERE e.aggregate_id = '" + id + "'").execute()).iterator().next();
         assertThat(row.getString("topic")).isEqualTo("it.orders");
         assertThat(row.getString("aggregateid")).isEqualTo(id);
-        JsonObject envelope = row.getJsonObject("payload");
+        JsonObject envelope = new JsonObject(row.getString("payload"));
         assertThat(envelope.getString("messageId")).isEqualTo(row.getUUID("event_id").toString());
         assertThat(envelope.getString("type")).isEqualTo("OrderPlaced");
         assertThat(envelope.getLong("version")).isEqualTo(1L);
