@@ -1,6 +1,7 @@
 package io.sagaway.gateway;
 
 import io.sagaway.gateway.auth.AuthService;
+import io.sagaway.gateway.cluster.EventBusCluster;
 import io.sagaway.gateway.config.PlatformConfig;
 import io.sagaway.gateway.config.Role;
 import io.sagaway.gateway.http.HttpGatewayVerticle;
@@ -26,6 +27,8 @@ import io.sagaway.saga.OrderSagaVerticle;
 import io.sagaway.stack.StackEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
@@ -42,7 +45,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One process of the platform: migrates the schema and creates the topics its roles need, then
- * deploys the verticles of those roles on one Vert.x instance.
+ * deploys the verticles of those roles on one Vert.x instance. Clustered
+ * ({@code SAGAWAY_CLUSTER_MEMBERS}), that instance's event bus spans every member, so a role's
+ * requests reach it in whichever process runs it; alone, the event bus is local and costs nothing.
  */
 public final class Platform {
 
@@ -76,7 +81,15 @@ public final class Platform {
                 result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion, result.migrationsExecuted);
         }
         InfraClients.useStaticMembership(config.instanceId());
-        vertx = metrics.vertxBuilder().build();
+        vertx = config.cluster()
+            .map(cluster -> {
+                Vertx clustered = block(metrics.vertxBuilder(EventBusCluster.withEventBus(new VertxOptions(), cluster))
+                    .withClusterManager(EventBusCluster.manager(cluster)).buildClustered(), START_TIMEOUT);
+                LOG.info("Joined event-bus cluster '{}' (members {}) as {}", cluster.name(), cluster.members(),
+                    ((VertxInternal) clustered).clusterManager().getNodeId());
+                return clustered;
+            })
+            .orElseGet(() -> metrics.vertxBuilder(new VertxOptions()).build());
         block(TopicSetup.ensure(vertx, endpoints.kafkaBootstrapServers(), topics.all(), config.kafkaPartitions(),
             config.kafkaReplication()), START_TIMEOUT);
         if (config.demoData() && config.roles().stream().anyMatch(Role::usesPostgres)) {

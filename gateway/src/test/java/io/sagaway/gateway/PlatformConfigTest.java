@@ -39,6 +39,33 @@ class PlatformConfigTest {
     }
 
     @Test
+    void aProcessRunsAloneUnlessGivenClusterMembers() {
+        assertThat(PlatformConfig.load(Map.of(), List.of()).cluster()).isEmpty();
+
+        PlatformConfig config = PlatformConfig.load(Map.of("SAGAWAY_CLUSTER_MEMBERS", "10.0.0.1:5701, node-b , node-c:5702",
+            "SAGAWAY_CLUSTER_PORT", "5702", "SAGAWAY_CLUSTER_HOST", "10.0.0.2", "SAGAWAY_CLUSTER_NAME", "orders-eu"), List.of());
+
+        PlatformConfig.Cluster cluster = config.cluster().orElseThrow();
+        assertThat(cluster.members()).containsExactly("10.0.0.1:5701", "node-b", "node-c:5702");
+        assertThat(cluster.port()).isEqualTo(5702);
+        assertThat(cluster.host()).isEqualTo("10.0.0.2");
+        assertThat(cluster.name()).isEqualTo("orders-eu");
+        assertThat(cluster.eventBusPort()).isZero();
+    }
+
+    @Test
+    void clusterSettingsWithoutMembersOrWithABadMemberAreRefused() {
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_CLUSTER_PORT", "5701"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_CLUSTER_MEMBERS");
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_CLUSTER_MEMBERS", "a:1:2"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("host[:port]");
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_CLUSTER_MEMBERS", "a:99999"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_CLUSTER_MEMBERS");
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_CLUSTER_MEMBERS", "a", "SAGAWAY_CLUSTER_NAME", "no spaces"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_CLUSTER_NAME");
+    }
+
+    @Test
     void commandLineFlagsOverrideTheEnvironment() {
         PlatformConfig config = PlatformConfig.load(Map.of("SAGAWAY_HTTP_PORT", "9000"), List.of("--port", "9100", "--roles", "gateway"));
 

@@ -4,7 +4,6 @@ import graphql.schema.DataFetchingEnvironment;
 import io.sagaway.messaging.Addresses;
 import io.sagaway.messaging.JsonCodec;
 import io.sagaway.order.domain.OrderInputRules;
-import io.sagaway.readmodel.ProjectionMetrics;
 import io.sagaway.readmodel.ReadModelQueries;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -107,7 +106,7 @@ final class OperatorResolvers {
             .map(all -> {
                 ReadModelQueries.Stats stats = all.resultAt(0);
                 JsonObject letters = all.resultAt(1);
-                long lag = ProjectionMetrics.get().last();
+                long lag = api.projections().lag().last();
                 return Map.of(
                     "ordersByStatus", counts(stats.ordersByStatus()),
                     "sagasByStatus", counts(stats.sagasByStatus()),

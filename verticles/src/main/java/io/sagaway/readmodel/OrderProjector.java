@@ -188,7 +188,6 @@ public final class OrderProjector {
         byOrder.forEach((orderId, events) -> {
             Envelope last = events.get(events.size() - 1);
             long lag = now - last.occurredAt().toEpochMilli();
-            ProjectionMetrics.get().record(lag);
             bus.publish(Addresses.PROJECTION_UPDATES, new JsonObject().put("kind", "order").put("id", orderId)
                 .put("version", last.version()).put("lagMs", lag));
         });

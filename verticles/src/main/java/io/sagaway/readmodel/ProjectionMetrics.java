@@ -3,24 +3,19 @@ package io.sagaway.readmodel;
 import java.util.Arrays;
 
 /**
- * Projection lag in this process: the time from an event's commit (carried in its envelope) to
- * the moment Elasticsearch acknowledged its document. Keeps the last value and a window of recent
- * ones for percentiles.
+ * Projection lag: the time from an event's commit (carried in its envelope) to the moment
+ * Elasticsearch acknowledged its document, as the projectors' notifications report it (from
+ * whichever process they run in). Keeps the last value and a window of recent ones for percentiles.
  */
 public final class ProjectionMetrics {
 
     private static final int WINDOW = 4096;
-    private static final ProjectionMetrics INSTANCE = new ProjectionMetrics();
 
     private final long[] recent = new long[WINDOW];
     private int next;
     private int size;
     private long last = -1;
     private long count;
-
-    public static ProjectionMetrics get() {
-        return INSTANCE;
-    }
 
     public synchronized void record(long lagMs) {
         long lag = Math.max(0, lagMs);

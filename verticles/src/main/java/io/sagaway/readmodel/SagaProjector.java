@@ -85,7 +85,6 @@ public final class SagaProjector {
                         return;
                     }
                     long lag = System.currentTimeMillis() - newest.occurredAt().toEpochMilli();
-                    ProjectionMetrics.get().record(lag);
                     bus.publish(Addresses.PROJECTION_UPDATES, new JsonObject().put("kind", "saga").put("id", sagaId)
                         .put("orderId", newest.aggregateId()).put("version", newest.version()).put("lagMs", lag));
                 });

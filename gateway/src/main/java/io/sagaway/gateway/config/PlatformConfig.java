@@ -59,6 +59,8 @@ import java.util.regex.Pattern;
  * @param processedRetention   SAGAWAY_PROCESSED_RETENTION_HOURS, default 192 (8 days, beyond Kafka's default 7-day retention):
  *                             how long a processed message's idempotency record is kept
  * @param deadLetterRetention  SAGAWAY_DEAD_LETTER_RETENTION_DAYS, default 30: how long a dead letter is kept after it last failed
+ * @param cluster              SAGAWAY_CLUSTER_MEMBERS and the settings beside it (see {@link Cluster}); absent by default: the
+ *                             process runs alone, with a local event bus, and every role a request needs must run in it
  */
 public record PlatformConfig(
     int httpPort,
@@ -90,8 +92,24 @@ public record PlatformConfig(
     int sendBufferBytes,
     String instanceId,
     Duration processedRetention,
-    Duration deadLetterRetention
+    Duration deadLetterRetention,
+    Optional<Cluster> cluster
 ) {
+    /**
+     * A clustered event bus: processes that list one another as members share one event bus, so a
+     * request reaches its role in whichever process runs it.
+     *
+     * @param members      SAGAWAY_CLUSTER_MEMBERS: the members to join, {@code host[:port],...} (Hazelcast's TCP join; this
+     *                     process may be among them); set to cluster at all
+     * @param name         SAGAWAY_CLUSTER_NAME, default sagaway: only processes with the same name join each other
+     * @param host         SAGAWAY_CLUSTER_HOST, default 127.0.0.1: the address this process binds and gives the others, for
+     *                     membership and for the event bus
+     * @param port         SAGAWAY_CLUSTER_PORT, default 5701: the membership port (the next free one up to 20 above it is taken)
+     * @param eventBusPort SAGAWAY_EVENTBUS_PORT, default 0 (any free port): where other members send this process's event-bus messages
+     */
+    public record Cluster(List<String> members, String name, String host, int port, int eventBusPort) {
+    }
+
     public static final String HTTP_PORT = "SAGAWAY_HTTP_PORT";
     public static final String ROLES = "SAGAWAY_ROLES";
     public static final String PG_URL = StackResolver.POSTGRES_URL;
@@ -125,6 +143,11 @@ public record PlatformConfig(
     public static final String INSTANCE_ID = "SAGAWAY_INSTANCE_ID";
     public static final String PROCESSED_RETENTION_HOURS = "SAGAWAY_PROCESSED_RETENTION_HOURS";
     public static final String DEAD_LETTER_RETENTION_DAYS = "SAGAWAY_DEAD_LETTER_RETENTION_DAYS";
+    public static final String CLUSTER_MEMBERS = "SAGAWAY_CLUSTER_MEMBERS";
+    public static final String CLUSTER_NAME = "SAGAWAY_CLUSTER_NAME";
+    public static final String CLUSTER_HOST = "SAGAWAY_CLUSTER_HOST";
+    public static final String CLUSTER_PORT = "SAGAWAY_CLUSTER_PORT";
+    public static final String EVENTBUS_PORT = "SAGAWAY_EVENTBUS_PORT";
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -171,7 +194,49 @@ public record PlatformConfig(
             intBetween(HTTP_SEND_BUFFER_BYTES, settings.getOrDefault(HTTP_SEND_BUFFER_BYTES, "0"), 0, 64 * 1024 * 1024),
             instanceId(settings.get(INSTANCE_ID), settings.getOrDefault(HTTP_PORT, "8080")),
             Duration.ofHours(intBetween(PROCESSED_RETENTION_HOURS, settings.getOrDefault(PROCESSED_RETENTION_HOURS, "192"), 1, 100_000)),
-            Duration.ofDays(intBetween(DEAD_LETTER_RETENTION_DAYS, settings.getOrDefault(DEAD_LETTER_RETENTION_DAYS, "30"), 1, 100_000)));
+            Duration.ofDays(intBetween(DEAD_LETTER_RETENTION_DAYS, settings.getOrDefault(DEAD_LETTER_RETENTION_DAYS, "30"), 1, 100_000)),
+            cluster(settings));
+    }
+
+    /** Whether this process shares a clustered event bus with others. */
+    public boolean clustered() {
+        return cluster.isPresent();
+    }
+
+    private static Optional<Cluster> cluster(Map<String, String> settings) {
+        String members = settings.getOrDefault(CLUSTER_MEMBERS, "").trim();
+        if (members.isEmpty()) {
+            for (String setting : List.of(CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, EVENTBUS_PORT)) {
+                if (settings.containsKey(setting)) {
+                    throw new ConfigException(setting + " is set but " + CLUSTER_MEMBERS + " is not: list the members to join "
+                        + "(host[:port],...) to run clustered, or unset " + setting);
+                }
+            }
+            return Optional.empty();
+        }
+        int port = port(CLUSTER_PORT, settings.getOrDefault(CLUSTER_PORT, "5701"));
+        List<String> list = new ArrayList<>();
+        for (String part : members.split(",")) {
+            String member = part.trim();
+            String[] hostPort = member.split(":");
+            if (member.isEmpty() || hostPort.length > 2 || hostPort[0].isBlank() || !hostPort[0].matches("[A-Za-z0-9.\\-]+")) {
+                throw new ConfigException(CLUSTER_MEMBERS + "='" + members + "' is not a list of host[:port]");
+            }
+            if (hostPort.length == 2) {
+                port(CLUSTER_MEMBERS, hostPort[1]);
+            }
+            list.add(member);
+        }
+        String name = settings.getOrDefault(CLUSTER_NAME, "sagaway").trim();
+        if (!name.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new ConfigException(CLUSTER_NAME + "='" + name + "' must be 1 to 100 characters of A-Z, a-z, 0-9, '.', '_' or '-'");
+        }
+        String host = settings.getOrDefault(CLUSTER_HOST, "127.0.0.1").trim();
+        if (!host.matches("[A-Za-z0-9.\\-]+")) {
+            throw new ConfigException(CLUSTER_HOST + "='" + host + "' is not a host name or address");
+        }
+        return Optional.of(new Cluster(List.copyOf(list), name, host, port,
+            intBetween(EVENTBUS_PORT, settings.getOrDefault(EVENTBUS_PORT, "0"), 0, 65535)));
     }
 
     /** Whether any service must come from the local stack. */

@@ -68,6 +68,8 @@ public final class HttpGatewayVerticle extends VerticleBase {
     private Backends backends;
     private HttpServer server;
     private SubscriptionHub updates;
+    private ReadModelQueries queries;
+    private ProjectionWaiter projections;
 
     public HttpGatewayVerticle(Settings settings) {
         this.settings = settings;
@@ -83,7 +85,12 @@ public final class HttpGatewayVerticle extends VerticleBase {
         if (settings.sendBufferBytes() > 0) {
             options.setSendBufferSize(settings.sendBufferBytes());
         }
+        var context = vertx.getOrCreateContext();
+        var es = backends.elasticsearch().client();
+        queries = new ReadModelQueries(es, context, new ReadModelIndices(es, context, settings.indexPrefix()));
+        projections = new ProjectionWaiter(vertx, queries, settings.metrics().projectionLag());
         return updates.start()
+            .compose(v -> projections.start())
             .compose(v -> vertx.executeBlocking(() -> GraphiqlPage.render(settings.auth().issues())))
             .compose(graphiql -> vertx.createHttpServer(options)
             .requestHandler(router(graphiql))
@@ -96,10 +103,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     }
 
     private Router router(String graphiqlPage) {
-        var context = vertx.getOrCreateContext();
-        var es = backends.elasticsearch().client();
-        ReadModelQueries queries = new ReadModelQueries(es, context, new ReadModelIndices(es, context, settings.indexPrefix()));
-        PlatformApi api = new PlatformApi(queries, new ProjectionWaiter(vertx, queries),
+        PlatformApi api = new PlatformApi(queries, projections,
             new OrderRepository(backends.postgres(), new EventStore(), settings.topics().orderEvents(), Integer.MAX_VALUE),
             new SagaStore(), backends.postgres(), new OrderCommandClient(vertx.eventBus(), Duration.ofSeconds(15)), vertx.eventBus(),
             settings.waitTimeout(), updates);
@@ -231,7 +235,8 @@ public final class HttpGatewayVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-        return closed.eventually(() -> updates == null ? Future.succeededFuture() : updates.stop())
+        return closed.eventually(() -> projections == null ? Future.succeededFuture() : projections.stop())
+            .eventually(() -> updates == null ? Future.succeededFuture() : updates.stop())
             .eventually(() -> backends == null ? Future.succeededFuture() : backends.close());
     }
 

@@ -40,12 +40,14 @@ public final class PlatformMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<SagaStatus, AtomicLong> sagas = new EnumMap<>(SagaStatus.class);
+    /** Fed by the gateway from the projectors' notifications, wherever the projectors run. */
+    private final ProjectionMetrics projectionLag = new ProjectionMetrics();
 
     public PlatformMetrics() {
-        Gauge.builder("sagaway.projection.lag.last", ProjectionMetrics.get(), m -> Math.max(0, m.last()))
+        Gauge.builder("sagaway.projection.lag.last", projectionLag, m -> Math.max(0, m.last()))
             .description("Milliseconds from an event's commit to its document in Elasticsearch, last measured").baseUnit("milliseconds")
             .register(registry);
-        Gauge.builder("sagaway.projection.lag.p99", ProjectionMetrics.get(), m -> Math.max(0, m.percentile(99)))
+        Gauge.builder("sagaway.projection.lag.p99", projectionLag, m -> Math.max(0, m.percentile(99)))
             .description("99th percentile of recent projection lags").baseUnit("milliseconds").register(registry);
         for (SagaStatus status : SagaStatus.values()) {
             AtomicLong count = new AtomicLong();
@@ -55,10 +57,14 @@ public final class PlatformMetrics {
         }
     }
 
-    /** A Vert.x builder that reports into this registry. */
-    public VertxBuilder vertxBuilder() {
+    public ProjectionMetrics projectionLag() {
+        return projectionLag;
+    }
+
+    /** A Vert.x builder with {@code options} that reports into this registry. */
+    public VertxBuilder vertxBuilder(VertxOptions options) {
         return Vertx.builder()
-            .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+            .with(options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
             .withMetrics(new MicrometerMetricsFactory(registry));
     }
 

@@ -1,0 +1,60 @@
+package io.sagaway.gateway.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.sagaway.gateway.config.PlatformConfig;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * The clustered event bus: Hazelcast keeps the membership and the map of which process consumes
+ * which address; messages go straight from process to process over the event bus's own TCP port.
+ * Members find each other through the static list they are given (no multicast, nothing leaves
+ * the listed hosts), and only members with the same cluster name join.
+ */
+public final class EventBusCluster {
+
+    /**
+     * How long a member may stay silent (killed, paused, cut off) before the others drop it and
+     * stop sending it requests. Hazelcast's default is 60 s; requests to a vanished member would
+     * time out for that long.
+     */
+    static final int SILENT_MEMBER_SECONDS = 10;
+
+    private EventBusCluster() {
+    }
+
+    /** The cluster manager for {@code cluster}. */
+    public static ClusterManager manager(PlatformConfig.Cluster cluster) {
+        return new HazelcastClusterManager(hazelcast(cluster));
+    }
+
+    /** Binds the event bus to the cluster's host and port, so other members can reach this one. */
+    public static VertxOptions withEventBus(VertxOptions options, PlatformConfig.Cluster cluster) {
+        return options.setEventBusOptions(new EventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort()));
+    }
+
+    static Config hazelcast(PlatformConfig.Cluster cluster) {
+        // Vert.x's own maps (subscriptions, node info) with their backups, from the module's default configuration.
+        Config config = ConfigUtil.loadConfig();
+        config.setClusterName(cluster.name());
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        // Vert.x leaves the cluster when the platform stops; Hazelcast's own hook would race it.
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(SILENT_MEMBER_SECONDS));
+        config.setProperty("hazelcast.local.localAddress", cluster.host());
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(20);
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+        return config;
+    }
+}
