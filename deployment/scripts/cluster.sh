@@ -5,7 +5,8 @@
 #                              gateway gateway order-commands,outbox-relay,order-saga payment,inventory,shipping projector
 #   cluster.sh down            stop the processes it started (and the local stack, if up started it)
 #   cluster.sh status          say which processes run, with their roles, pids and ports
-# A gateway process N (from 1) listens on http://localhost:$((SAGAWAY_CLUSTER_HTTP_BASE + N - 1)) (8080, 8081...);
+# The K-th gateway listens on http://localhost:$((SAGAWAY_CLUSTER_HTTP_BASE + K - 1)) (8080, 8081...); process N without
+# a gateway serves /health/ready and /metrics on SAGAWAY_CLUSTER_HTTP_BASE + 100 + N (8183...);
 # process N's cluster membership port is SAGAWAY_CLUSTER_PORT_BASE + N - 1 (5701...). Other SAGAWAY_*
 # settings in the environment reach every process; without SAGAWAY_JWT_SECRET, up makes one key for all gateways.
 set -euo pipefail
@@ -55,8 +56,8 @@ up() {
     if [ "$port" != 0 ]; then
       log "starting $name (roles $roles; http://localhost:$port)"
     else
-      log "starting $name (roles $roles)"
-      port=$((http_base + 100 + n))  # never bound (no gateway); it only keeps the process's default name unique
+      port=$((http_base + 100 + n))
+      log "starting $name (roles $roles; health and metrics on http://localhost:$port)"
     fi
     SAGAWAY_CLUSTER_MEMBERS=$members SAGAWAY_CLUSTER_PORT=$((port_base + n - 1)) SAGAWAY_INSTANCE_ID="cluster-$name" \
       SAGAWAY_HTTP_PORT=$port setsid "$JAVA_HOME/bin/java" -XX:+UseG1GC -Xmx768m "${hazelcast_access[@]}" -jar gateway/target/sagaway.jar --roles "$roles" \
@@ -103,7 +104,7 @@ down() {
   done
   log "stopped $stopped platform processes"
   # Stop the local stack only if 'up' started some of it: services that were already running stay.
-  if [ -f "$dir/stack.out" ] && grep -q '^started: \[[^]]' "$dir/stack.out"; then
+  if [ -f "$dir/stack.out" ] && grep -q 'started: \[[^]]' "$dir/stack.out"; then
     deployment/scripts/stack.sh down >&2
   fi
   rm -f "$dir/stack.out"
@@ -117,7 +118,8 @@ status() {
     name=$(basename "$pidfile" .pid)
     if alive "$pidfile"; then
       printf '%-50s pid %-8s %s\n' "$name" "$(cat "$pidfile")" \
-        "$(grep -o 'HTTP gateway listening on http://localhost:[0-9]*/' "$dir/$name.log" | head -1 | sed 's/HTTP gateway listening on //')"
+        "$(grep -oE '(HTTP gateway listening on|Health and metrics on) http://localhost:[0-9]+/[a-z/]*' "$dir/$name.log" | head -1 \
+          | sed -E 's/HTTP gateway listening on /gateway /; s/Health and metrics on /health /')"
     else
       printf '%-50s not running (log: %s)\n' "$name" "$dir/$name.log"
     fi

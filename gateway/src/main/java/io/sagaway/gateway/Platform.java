@@ -4,6 +4,7 @@ import io.sagaway.gateway.auth.AuthService;
 import io.sagaway.gateway.cluster.EventBusCluster;
 import io.sagaway.gateway.config.PlatformConfig;
 import io.sagaway.gateway.config.Role;
+import io.sagaway.gateway.health.HealthVerticle;
 import io.sagaway.gateway.http.HttpGatewayVerticle;
 import io.sagaway.gateway.metrics.PlatformMetrics;
 import io.sagaway.graphql.SagawayGraphQL;
@@ -61,6 +62,7 @@ public final class Platform {
     private final PlatformMetrics metrics = new PlatformMetrics();
     private Vertx vertx;
     private HttpGatewayVerticle gateway;
+    private HealthVerticle health;
 
     public Platform(PlatformConfig config, ServiceEndpoints endpoints) {
         this.config = config;
@@ -85,7 +87,8 @@ public final class Platform {
             .map(cluster -> {
                 Vertx clustered = block(metrics.vertxBuilder(EventBusCluster.withEventBus(new VertxOptions(), cluster))
                     .withClusterManager(EventBusCluster.manager(cluster)).buildClustered(), START_TIMEOUT);
-                LOG.info("Joined event-bus cluster '{}' (members {}) as {}", cluster.name(), cluster.members(),
+                LOG.info("Joined event-bus cluster '{}' ({}) as {}", cluster.name(),
+                    cluster.serviceDns().isEmpty() ? "members " + cluster.members() : "members found at " + cluster.serviceDns(),
                     ((VertxInternal) clustered).clusterManager().getNodeId());
                 return clustered;
             })
@@ -105,6 +108,10 @@ public final class Platform {
 
     private List<Future<String>> deployments() {
         List<Future<String>> deployments = new ArrayList<>();
+        if (!config.roles().contains(Role.GATEWAY)) {
+            health = new HealthVerticle(new HealthVerticle.Settings(config.httpPort(), endpoints, config.postgresSchema(), metrics));
+            deployments.add(vertx.deployVerticle(health));
+        }
         for (Role role : config.roles()) {
             switch (role) {
                 case GATEWAY -> {
@@ -208,9 +215,9 @@ public final class Platform {
         }
     }
 
-    /** The HTTP port the gateway bound, or -1 when this process runs no gateway. */
+    /** The HTTP port bound: the gateway's, or without one, the port of health and metrics. */
     public int httpPort() {
-        return gateway == null ? -1 : gateway.actualPort();
+        return gateway != null ? gateway.actualPort() : health == null ? -1 : health.actualPort();
     }
 
     private static <T> T block(Future<T> future, Duration timeout) {

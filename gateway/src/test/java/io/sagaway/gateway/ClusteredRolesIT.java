@@ -107,6 +107,25 @@ class ClusteredRolesIT {
         assertThat(stats.getJsonObject("data").getJsonObject("platformStats").getDouble("projectionLagMs")).isPositive();
     }
 
+    @Test
+    void aProcessWithoutAGatewayServesHealthAndItsOwnMetrics() throws Exception {
+        for (Platform worker : STARTED.subList(0, 2)) {
+            var ready = web.get(worker.httpPort(), "localhost", "/health/ready").send().toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+            assertThat(ready.statusCode()).as(ready.bodyAsString()).isEqualTo(200);
+            assertThat(ready.bodyAsJsonObject().getString("outcome")).isEqualTo("UP");
+            var metrics = web.get(worker.httpPort(), "localhost", "/metrics").send().toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+            // Its own process's figures (Vert.x's and the JVM's, seen with separate processes; one test JVM shares
+            // Micrometer's binders), never a gateway's: no projection lag or saga counts it does not measure.
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(String.valueOf(metrics.bodyAsString())).doesNotContain("sagaway_projection_lag").doesNotContain("sagaway_sagas");
+            // No GraphQL there: only a gateway serves the API.
+            assertThat(web.post(worker.httpPort(), "localhost", "/graphql").send().toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
+        }
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

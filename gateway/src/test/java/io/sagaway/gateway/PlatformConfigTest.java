@@ -51,6 +51,12 @@ class PlatformConfigTest {
         assertThat(cluster.host()).isEqualTo("10.0.0.2");
         assertThat(cluster.name()).isEqualTo("orders-eu");
         assertThat(cluster.eventBusPort()).isZero();
+        assertThat(cluster.serviceDns()).isEmpty();
+
+        PlatformConfig.Cluster onKubernetes = PlatformConfig.load(Map.of("SAGAWAY_CLUSTER_DNS", "sagaway-cluster.orders.svc.cluster.local"),
+            List.of()).cluster().orElseThrow();
+        assertThat(onKubernetes.serviceDns()).isEqualTo("sagaway-cluster.orders.svc.cluster.local");
+        assertThat(onKubernetes.members()).isEmpty();
     }
 
     @Test
@@ -63,6 +69,8 @@ class PlatformConfigTest {
             .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_CLUSTER_MEMBERS");
         assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_CLUSTER_MEMBERS", "a", "SAGAWAY_CLUSTER_NAME", "no spaces"), List.of()))
             .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_CLUSTER_NAME");
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_CLUSTER_MEMBERS", "a", "SAGAWAY_CLUSTER_DNS", "b"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("not both");
     }
 
     @Test

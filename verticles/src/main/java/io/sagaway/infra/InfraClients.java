@@ -14,9 +14,15 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.message.BasicHeader;
+
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -144,8 +150,23 @@ public final class InfraClients {
         }
     }
 
+    /**
+     * A client of the Elasticsearch at {@code url}; credentials in the URL
+     * ({@code https://user:password@host:9200}, as an ECK cluster's {@code elastic} user) are sent
+     * as HTTP basic authentication, not as part of the address.
+     */
     public static Elasticsearch elasticsearch(String url) {
-        Rest5Client rest = Rest5Client.builder(URI.create(url)).build();
+        URI uri = URI.create(url);
+        Rest5Client rest;
+        if (uri.getRawUserInfo() == null) {
+            rest = Rest5Client.builder(uri).build();
+        } else {
+            String credentials = URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+            URI address = URI.create(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath()));
+            rest = Rest5Client.builder(address).setDefaultHeaders(new Header[] {new BasicHeader("Authorization",
+                "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))}).build();
+        }
         return new Elasticsearch(new ElasticsearchAsyncClient(new Rest5ClientTransport(rest, new JacksonJsonpMapper())), rest);
     }
 

@@ -13,8 +13,9 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 /**
  * The clustered event bus: Hazelcast keeps the membership and the map of which process consumes
  * which address; messages go straight from process to process over the event bus's own TCP port.
- * Members find each other through the static list they are given (no multicast, nothing leaves
- * the listed hosts), and only members with the same cluster name join.
+ * Members find each other through the static list they are given, or on Kubernetes through a
+ * headless Service's DNS name (no multicast either way), and only members with the same cluster
+ * name join.
  */
 public final class EventBusCluster {
 
@@ -54,7 +55,13 @@ public final class EventBusCluster {
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+        if (cluster.serviceDns().isEmpty()) {
+            join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+        } else {
+            // Kubernetes: the headless Service's DNS name answers every ready pod's address.
+            join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", cluster.serviceDns())
+                .setProperty("service-port", Integer.toString(cluster.port()));
+        }
         return config;
     }
 }

@@ -59,7 +59,7 @@ import java.util.regex.Pattern;
  * @param processedRetention   SAGAWAY_PROCESSED_RETENTION_HOURS, default 192 (8 days, beyond Kafka's default 7-day retention):
  *                             how long a processed message's idempotency record is kept
  * @param deadLetterRetention  SAGAWAY_DEAD_LETTER_RETENTION_DAYS, default 30: how long a dead letter is kept after it last failed
- * @param cluster              SAGAWAY_CLUSTER_MEMBERS and the settings beside it (see {@link Cluster}); absent by default: the
+ * @param cluster              SAGAWAY_CLUSTER_MEMBERS or SAGAWAY_CLUSTER_DNS and the settings beside them (see {@link Cluster}); absent by default: the
  *                             process runs alone, with a local event bus, and every role a request needs must run in it
  */
 public record PlatformConfig(
@@ -100,14 +100,16 @@ public record PlatformConfig(
      * request reaches its role in whichever process runs it.
      *
      * @param members      SAGAWAY_CLUSTER_MEMBERS: the members to join, {@code host[:port],...} (Hazelcast's TCP join; this
-     *                     process may be among them); set to cluster at all
+     *                     process may be among them); this or {@code serviceDns} turns clustering on
+     * @param serviceDns   SAGAWAY_CLUSTER_DNS: on Kubernetes, a headless Service selecting every platform pod; its DNS name
+     *                     answers the members' addresses (Hazelcast's Kubernetes discovery, DNS mode); empty when members are listed
      * @param name         SAGAWAY_CLUSTER_NAME, default sagaway: only processes with the same name join each other
      * @param host         SAGAWAY_CLUSTER_HOST, default 127.0.0.1: the address this process binds and gives the others, for
      *                     membership and for the event bus
      * @param port         SAGAWAY_CLUSTER_PORT, default 5701: the membership port (the next free one up to 20 above it is taken)
      * @param eventBusPort SAGAWAY_EVENTBUS_PORT, default 0 (any free port): where other members send this process's event-bus messages
      */
-    public record Cluster(List<String> members, String name, String host, int port, int eventBusPort) {
+    public record Cluster(List<String> members, String serviceDns, String name, String host, int port, int eventBusPort) {
     }
 
     public static final String HTTP_PORT = "SAGAWAY_HTTP_PORT";
@@ -144,6 +146,7 @@ public record PlatformConfig(
     public static final String PROCESSED_RETENTION_HOURS = "SAGAWAY_PROCESSED_RETENTION_HOURS";
     public static final String DEAD_LETTER_RETENTION_DAYS = "SAGAWAY_DEAD_LETTER_RETENTION_DAYS";
     public static final String CLUSTER_MEMBERS = "SAGAWAY_CLUSTER_MEMBERS";
+    public static final String CLUSTER_DNS = "SAGAWAY_CLUSTER_DNS";
     public static final String CLUSTER_NAME = "SAGAWAY_CLUSTER_NAME";
     public static final String CLUSTER_HOST = "SAGAWAY_CLUSTER_HOST";
     public static final String CLUSTER_PORT = "SAGAWAY_CLUSTER_PORT";
@@ -205,18 +208,25 @@ public record PlatformConfig(
 
     private static Optional<Cluster> cluster(Map<String, String> settings) {
         String members = settings.getOrDefault(CLUSTER_MEMBERS, "").trim();
-        if (members.isEmpty()) {
+        String dns = settings.getOrDefault(CLUSTER_DNS, "").trim();
+        if (members.isEmpty() && dns.isEmpty()) {
             for (String setting : List.of(CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, EVENTBUS_PORT)) {
                 if (settings.containsKey(setting)) {
-                    throw new ConfigException(setting + " is set but " + CLUSTER_MEMBERS + " is not: list the members to join "
-                        + "(host[:port],...) to run clustered, or unset " + setting);
+                    throw new ConfigException(setting + " is set but neither " + CLUSTER_MEMBERS + " nor " + CLUSTER_DNS + " is: list "
+                        + "the members to join (host[:port],...) or name their headless Service to run clustered, or unset " + setting);
                 }
             }
             return Optional.empty();
         }
+        if (!members.isEmpty() && !dns.isEmpty()) {
+            throw new ConfigException("set " + CLUSTER_MEMBERS + " or " + CLUSTER_DNS + ", not both");
+        }
+        if (!dns.isEmpty() && !dns.matches("[A-Za-z0-9.\\-]+")) {
+            throw new ConfigException(CLUSTER_DNS + "='" + dns + "' is not a DNS name");
+        }
         int port = port(CLUSTER_PORT, settings.getOrDefault(CLUSTER_PORT, "5701"));
         List<String> list = new ArrayList<>();
-        for (String part : members.split(",")) {
+        for (String part : members.isEmpty() ? new String[0] : members.split(",")) {
             String member = part.trim();
             String[] hostPort = member.split(":");
             if (member.isEmpty() || hostPort.length > 2 || hostPort[0].isBlank() || !hostPort[0].matches("[A-Za-z0-9.\\-]+")) {
@@ -235,7 +245,7 @@ public record PlatformConfig(
         if (!host.matches("[A-Za-z0-9.\\-]+")) {
             throw new ConfigException(CLUSTER_HOST + "='" + host + "' is not a host name or address");
         }
-        return Optional.of(new Cluster(List.copyOf(list), name, host, port,
+        return Optional.of(new Cluster(List.copyOf(list), dns, name, host, port,
             intBetween(EVENTBUS_PORT, settings.getOrDefault(EVENTBUS_PORT, "0"), 0, 65535)));
     }
 

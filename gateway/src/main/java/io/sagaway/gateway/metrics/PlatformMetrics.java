@@ -43,21 +43,18 @@ public final class PlatformMetrics {
     /** Fed by the gateway from the projectors' notifications, wherever the projectors run. */
     private final ProjectionMetrics projectionLag = new ProjectionMetrics();
 
-    public PlatformMetrics() {
-        Gauge.builder("sagaway.projection.lag.last", projectionLag, m -> Math.max(0, m.last()))
-            .description("Milliseconds from an event's commit to its document in Elasticsearch, last measured").baseUnit("milliseconds")
-            .register(registry);
-        Gauge.builder("sagaway.projection.lag.p99", projectionLag, m -> Math.max(0, m.percentile(99)))
-            .description("99th percentile of recent projection lags").baseUnit("milliseconds").register(registry);
-        for (SagaStatus status : SagaStatus.values()) {
-            AtomicLong count = new AtomicLong();
-            sagas.put(status, count);
-            Gauge.builder("sagaway.sagas", count, AtomicLong::get).tag("status", status.name())
-                .description("Sagas by status, in PostgreSQL").register(registry);
-        }
-    }
-
+    /**
+     * The projection lag a gateway follows: registered as gauges only when a gateway asks for it,
+     * so a process without one does not report a lag it never measures.
+     */
     public ProjectionMetrics projectionLag() {
+        if (registry.find("sagaway.projection.lag.last").gauge() == null) {
+            Gauge.builder("sagaway.projection.lag.last", projectionLag, m -> Math.max(0, m.last()))
+                .description("Milliseconds from an event's commit to its document in Elasticsearch, last measured").baseUnit("milliseconds")
+                .register(registry);
+            Gauge.builder("sagaway.projection.lag.p99", projectionLag, m -> Math.max(0, m.percentile(99)))
+                .description("99th percentile of recent projection lags").baseUnit("milliseconds").register(registry);
+        }
         return projectionLag;
     }
 
@@ -72,8 +69,17 @@ public final class PlatformMetrics {
         return registry;
     }
 
-    /** Counts sagas by status every {@code interval}. */
+    /** Counts sagas by status every {@code interval} (a gateway does; the figures are platform-wide, from PostgreSQL). */
     public void countSagas(Vertx vertx, Pool pool, Duration interval) {
+        for (SagaStatus status : SagaStatus.values()) {
+            if (sagas.containsKey(status)) {
+                continue;
+            }
+            AtomicLong count = new AtomicLong();
+            sagas.put(status, count);
+            Gauge.builder("sagaway.sagas", count, AtomicLong::get).tag("status", status.name())
+                .description("Sagas by status, in PostgreSQL").register(registry);
+        }
         vertx.setPeriodic(0, interval.toMillis(), id -> pool.query("SELECT status, count(*) FROM sagas GROUP BY status").execute()
             .onSuccess(rows -> {
                 sagas.values().forEach(c -> c.set(0));
