@@ -48,7 +48,7 @@ up() {
   for n in $(seq 1 ${#layout[@]}); do
     roles=${layout[$((n - 1))]}
     name="p$n-${roles//,/_}"
-    if [[ ",$roles," == *",gateway,"* ]]; then
+    if [[ ",$roles," == *",gateway,"* || "$roles" == all ]]; then
       port=$((http_base + gateway)); gateway=$((gateway + 1))
     else
       port=0
