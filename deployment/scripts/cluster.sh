@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Several platform processes on this machine, each running some roles, sharing one clustered event
 # bus and one local stack. Logs and pid files go under SAGAWAY_CLUSTER_DIR (.local-cluster/).
-#   cluster.sh up [ROLES...]   start one process per ROLES (a comma-separated role list), by default
+#   cluster.sh up [ROLES...]   start one process per ROLES (a comma-separated role list; one alone runs unclustered), by default
 #                              gateway gateway order-commands,outbox-relay,order-saga payment,inventory,shipping projector
 #   cluster.sh down            stop the processes it started (and the local stack, if up started it)
 #   cluster.sh status          say which processes run, with their roles, pids and ports
@@ -59,8 +59,10 @@ up() {
       port=$((http_base + 100 + n))
       log "starting $name (roles $roles; health and metrics on http://localhost:$port)"
     fi
-    SAGAWAY_CLUSTER_MEMBERS=$members SAGAWAY_CLUSTER_PORT=$((port_base + n - 1)) SAGAWAY_INSTANCE_ID="cluster-$name" \
-      SAGAWAY_HTTP_PORT=$port setsid "$JAVA_HOME/bin/java" -XX:+UseG1GC -Xmx768m "${hazelcast_access[@]}" -jar gateway/target/sagaway.jar --roles "$roles" \
+    local cluster_env=()
+    # One process alone needs no cluster: it runs as ./run.sh does, with a local event bus.
+    [ ${#layout[@]} -gt 1 ] && cluster_env=(SAGAWAY_CLUSTER_MEMBERS="$members" SAGAWAY_CLUSTER_PORT=$((port_base + n - 1)))
+    env "${cluster_env[@]}" SAGAWAY_INSTANCE_ID="cluster-$name" SAGAWAY_HTTP_PORT=$port setsid "$JAVA_HOME/bin/java" -XX:+UseG1GC -Xmx768m "${hazelcast_access[@]}" -jar gateway/target/sagaway.jar --roles "$roles" \
       >"$dir/$name.log" 2>&1 </dev/null &
     echo $! >"$dir/$name.pid"
     echo "$roles" >"$dir/$name.roles"

@@ -5,10 +5,10 @@
 # layout are printed side by side at the end.
 #   deployment/scripts/scale-bench.sh [--warmups N] [--kill-after S] [--layout NAME=ROLES;ROLES;...]... -- BENCH_ARGS...
 # Without --layout: one process with every role (one), one process per role group (split1:
-# cluster.sh's default), and two of each (split2). With --kill-after S, the first process running
-# order-saga in each layout that has two is killed (kill -9, not restarted) S seconds into the
-# measured run: the survivors must take its work over, and the figures show the stall (longest
-# saga) and what failed (errors, outcomes other than the failure mix).
+# cluster.sh's default), and two of each (split2). With --kill-after S, a layout with two processes
+# running order-saga gets one more run, in which the first of them is killed (kill -9, not
+# restarted) S seconds in: the survivors must take its work over, and the figures show the stall
+# (longest saga) and what failed (errors, outcomes other than the failure mix).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deployment/scripts/common.sh
@@ -46,36 +46,39 @@ for layout in "${layouts[@]}"; do
     log "layout $name: warm-up $i of $warmups"
     deployment/scripts/bench.sh load "${bench_args[@]}" >"$out/$name.warmup$i.out" 2>"$out/$name.warmup$i.err"
   done
-  killer=""
-  if [ -n "$kill_after" ]; then
-    victims=$(grep -l "order-saga" "$SAGAWAY_CLUSTER_DIR"/*.roles | sort)
-    if [ "$(echo "$victims" | wc -l)" -ge 2 ]; then
-      victim=$(basename "$(echo "$victims" | head -1)" .roles)
-      ( sleep "$kill_after"; kill -9 "$(cat "$SAGAWAY_CLUSTER_DIR/$victim.pid")"; echo "$(date +%T.%N | cut -c1-12) killed $victim" >"$out/$name.kill" ) &
-      killer=$!
-    fi
-  fi
   log "layout $name: measured run"
   deployment/scripts/bench.sh load "${bench_args[@]}" >"$out/$name.out" 2>"$out/$name.err" || true
-  [ -n "$killer" ] && wait "$killer" 2>/dev/null || true
+  victims=$(grep -l "order-saga" "$SAGAWAY_CLUSTER_DIR"/*.roles | sort)
+  if [ -n "$kill_after" ] && [ "$(echo "$victims" | wc -l)" -ge 2 ]; then
+    victim=$(basename "$(echo "$victims" | head -1)" .roles)
+    log "layout $name: one more run, killing $victim $kill_after s into it"
+    ( sleep "$kill_after"; kill -9 "$(cat "$SAGAWAY_CLUSTER_DIR/$victim.pid")"
+      echo "$(date +%T) killed $victim (kill -9, not restarted) $kill_after s into the run" >"$out/$name.kill" ) &
+    killer=$!
+    deployment/scripts/bench.sh load "${bench_args[@]}" >"$out/$name-kill.out" 2>"$out/$name-kill.err" || true
+    wait "$killer" 2>/dev/null || true
+  fi
   deployment/scripts/cluster.sh down >"$out/$name.down.log" 2>&1 || true
 done
 
-printf '\n%-75s' "figure (measured runs)"
-for layout in "${layouts[@]}"; do printf '%14s' "${layout%%=*}"; done
-printf '\n%-75s' "processes"
-for layout in "${layouts[@]}"; do IFS=';' read -r -a r <<<"${layout#*=}"; printf '%14s' "${#r[@]}"; done
+runs=()
+for layout in "${layouts[@]}"; do
+  runs+=("${layout%%=*}")
+  [ -f "$out/${layout%%=*}-kill.out" ] && runs+=("${layout%%=*}-kill")
+done
+printf '\n%-75s' "figure (measured runs; NAME-kill: the run with a killed orchestrator)"
+for run in "${runs[@]}"; do printf '%14s' "$run"; done
 echo
-grep -E "$keep" "$out/${layouts[0]%%=*}.out" | while IFS= read -r line; do
+grep -E "$keep" "$out/${runs[0]}.out" | while IFS= read -r line; do
   label=$(echo "$line" | sed -E 's/ {2,}[^ ].*$//')
   printf '%-75s' "$label"
-  for layout in "${layouts[@]}"; do
-    value=$(grep -F "$label" "$out/${layout%%=*}.out" | head -1 | sed -E 's/^.* {2,}//')
+  for run in "${runs[@]}"; do
+    value=$(grep -F "$label" "$out/$run.out" | head -1 | sed -E 's/^.* {2,}//')
     printf '%14s' "${value:--}"
   done
   echo
 done
 for layout in "${layouts[@]}"; do
-  [ -f "$out/${layout%%=*}.kill" ] && echo "${layout%%=*}: $(cat "$out/${layout%%=*}.kill") during the measured run"
+  [ -f "$out/${layout%%=*}.kill" ] && echo "${layout%%=*}-kill: $(cat "$out/${layout%%=*}.kill")"
 done
 echo "full outputs and logs in $out"
