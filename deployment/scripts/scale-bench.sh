@@ -32,15 +32,14 @@ if [ ${#layouts[@]} -eq 0 ]; then
 fi
 ensure_prerequisites
 out=$(mktemp -d "${TMPDIR:-/tmp}/scale-bench.XXXXXX")
-export SAGAWAY_CLUSTER_DIR="$out/cluster"
-trap 'deployment/scripts/cluster.sh down >/dev/null 2>&1 || true' EXIT
+trap '[ -n "${SAGAWAY_CLUSTER_DIR:-}" ] && deployment/scripts/cluster.sh down >/dev/null 2>&1 || true' EXIT
 keep='completed sagas per second|completion latency.*(p50|p99|max)|accept latency p99|CPU, all|the platform|projection lag p99|^errors|transport errors|outcomes other'
 
 for layout in "${layouts[@]}"; do
   name=${layout%%=*}
   IFS=';' read -r -a roles <<<"${layout#*=}"
   log "layout $name: ${#roles[@]} processes (${roles[*]})"
-  export SAGAWAY_STACK_DIR="$out/stack-$name"  # a fresh local stack for each layout
+  export SAGAWAY_STACK_DIR="$out/stack-$name" SAGAWAY_CLUSTER_DIR="$out/cluster-$name"  # fresh for each layout
   deployment/scripts/cluster.sh up "${roles[@]}" >"$out/$name.up.log" 2>&1 || { tail -20 "$out/$name.up.log" >&2; die "layout $name did not start"; }
   for i in $(seq 1 "$warmups"); do
     log "layout $name: warm-up $i of $warmups"
@@ -48,7 +47,7 @@ for layout in "${layouts[@]}"; do
   done
   log "layout $name: measured run"
   deployment/scripts/bench.sh load "${bench_args[@]}" >"$out/$name.out" 2>"$out/$name.err" || true
-  victims=$(grep -l "order-saga" "$SAGAWAY_CLUSTER_DIR"/*.roles | sort)
+  victims=$(grep -l "order-saga" "$SAGAWAY_CLUSTER_DIR"/*.roles | sort || true)
   if [ -n "$kill_after" ] && [ "$(echo "$victims" | wc -l)" -ge 2 ]; then
     victim=$(basename "$(echo "$victims" | head -1)" .roles)
     log "layout $name: one more run, killing $victim $kill_after s into it"
