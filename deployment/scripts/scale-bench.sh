@@ -7,7 +7,7 @@
 # Without --layout: one process with every role (one), one process per role group (split1:
 # cluster.sh's default), and two of each (split2). With --kill-after S, a layout with two processes
 # running order-saga gets one more run, in which the first of them is killed (kill -9, not
-# restarted) S seconds in: the survivors must take its work over, and the figures show the stall
+# restarted) S seconds into the load by its own clock (warm-up included): the survivors must take its work over, and the figures show the stall
 # (longest saga) and what failed (errors, outcomes other than the failure mix).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -51,8 +51,11 @@ for layout in "${layouts[@]}"; do
   if [ -n "$kill_after" ] && [ "$(echo "$victims" | wc -l)" -ge 2 ]; then
     victim=$(basename "$(echo "$victims" | head -1)" .roles)
     log "layout $name: one more run, killing $victim $kill_after s into it"
-    ( sleep "$kill_after"; kill -9 "$(cat "$SAGAWAY_CLUSTER_DIR/$victim.pid")"
-      echo "$(date +%T) killed $victim (kill -9, not restarted) $kill_after s into the run" >"$out/$name.kill" ) &
+    # The clock is the load's own (its progress lines, warm-up included), once it is in steady state.
+    ( until awk -v s="$kill_after" '$7 == "steady" && $5 + 0 >= s { found = 1 } END { exit !found }' \
+          "$out/$name-kill.err" 2>/dev/null; do sleep 0.2; done
+      kill -9 "$(cat "$SAGAWAY_CLUSTER_DIR/$victim.pid")"
+      echo "$(date +%T) killed $victim (kill -9, not restarted) $kill_after s into the load (steady state)" >"$out/$name.kill" ) &
     killer=$!
     deployment/scripts/bench.sh load "${bench_args[@]}" >"$out/$name-kill.out" 2>"$out/$name-kill.err" || true
     wait "$killer" 2>/dev/null || true
