@@ -35,8 +35,12 @@ final class ProcessCpu {
         }
     }
 
-    /** CPU time per part at one moment. */
-    record Snapshot(long atNanos, Map<Part, Duration> cpu) {
+    /** One process's CPU time so far, and the part it belongs to. */
+    record Sample(Part part, Duration cpu) {
+    }
+
+    /** CPU time per process (by pid) at one moment. */
+    record Snapshot(long atNanos, Map<Long, Sample> processes) {
     }
 
     /** CPU used between two snapshots: per part, as a share of one core and per completed saga. */
@@ -65,7 +69,7 @@ final class ProcessCpu {
      * redis-server, a link to another binary), so processes would go unrecognised.
      */
     static Snapshot snapshot() {
-        Map<Part, Duration> cpu = new LinkedHashMap<>();
+        Map<Long, Sample> processes = new LinkedHashMap<>();
         long self = ProcessHandle.current().pid();
         File[] entries = new File("/proc").listFiles((dir, name) -> name.chars().allMatch(Character::isDigit));
         for (File entry : entries == null ? new File[0] : entries) {
@@ -74,13 +78,13 @@ final class ProcessCpu {
                 String command = Files.readString(entry.toPath().resolve("cmdline")).replace('\0', ' ');
                 Optional<Part> part = pid == self ? Optional.of(Part.LOAD_GENERATOR) : partOf(command);
                 if (part.isPresent()) {
-                    cpu.merge(part.get(), cpuTime(Files.readString(entry.toPath().resolve("stat"))), Duration::plus);
+                    processes.put(pid, new Sample(part.get(), cpuTime(Files.readString(entry.toPath().resolve("stat")))));
                 }
             } catch (IOException | RuntimeException e) {
                 // The process ended while being read: it no longer counts.
             }
         }
-        return new Snapshot(System.nanoTime(), cpu);
+        return new Snapshot(System.nanoTime(), processes);
     }
 
     /** utime + stime of a /proc/PID/stat line (fields 14 and 15, counted after the command in parentheses). */
@@ -90,13 +94,22 @@ final class ProcessCpu {
         return Duration.ofMillis(ticks * 1000 / TICKS_PER_SECOND);
     }
 
+    /**
+     * Per part, what its processes used in between: a process alive at both ends counts its
+     * difference, one started in between counts all it used. One that ended in between (a killed
+     * platform process, a closed PostgreSQL connection) can no longer be read: what it used since
+     * the start is missing, so the figure is a floor, and the other processes still count.
+     */
     static Usage between(Snapshot start, Snapshot end) {
         Map<Part, Duration> used = new LinkedHashMap<>();
         for (Part part : Part.values()) {
-            Duration delta = end.cpu().getOrDefault(part, Duration.ZERO).minus(start.cpu().getOrDefault(part, Duration.ZERO));
-            // A process that ended in between would count negative: count what is known instead.
-            used.put(part, delta.isNegative() ? Duration.ZERO : delta);
+            used.put(part, Duration.ZERO);
         }
+        end.processes().forEach((pid, sample) -> {
+            Sample before = start.processes().get(pid);
+            Duration delta = before == null || before.part() != sample.part() ? sample.cpu() : sample.cpu().minus(before.cpu());
+            used.merge(sample.part(), delta.isNegative() ? Duration.ZERO : delta, Duration::plus);
+        });
         return new Usage(Duration.ofNanos(end.atNanos() - start.atNanos()), used);
     }
 

@@ -29,11 +29,24 @@ class ProcessCpuTest {
 
     @Test
     void reportsUsageAsCoresAndPerSaga() {
-        var start = new ProcessCpu.Snapshot(0, Map.of(ProcessCpu.Part.PLATFORM, Duration.ofSeconds(10)));
-        var end = new ProcessCpu.Snapshot(Duration.ofSeconds(10).toNanos(), Map.of(ProcessCpu.Part.PLATFORM, Duration.ofSeconds(15)));
+        var start = new ProcessCpu.Snapshot(0, Map.of(7L, platform(10)));
+        var end = new ProcessCpu.Snapshot(Duration.ofSeconds(10).toNanos(), Map.of(7L, platform(15)));
         ProcessCpu.Usage usage = ProcessCpu.between(start, end);
         assertThat(usage.coresOf(ProcessCpu.Part.PLATFORM)).isEqualTo(0.5);
         assertThat(usage.millisPerSaga(ProcessCpu.Part.PLATFORM, 500)).isEqualTo(10.0);
         assertThat(usage.coresOf(ProcessCpu.Part.KAFKA)).isZero();
+    }
+
+    @Test
+    void aProcessThatEndsOrStartsInBetweenDoesNotWipeOutTheOthers() {
+        // Two platform processes; one is killed during the run, a third starts.
+        var start = new ProcessCpu.Snapshot(0, Map.of(1L, platform(10), 2L, platform(10)));
+        var end = new ProcessCpu.Snapshot(Duration.ofSeconds(10).toNanos(), Map.of(2L, platform(14), 3L, platform(1)));
+        ProcessCpu.Usage usage = ProcessCpu.between(start, end);
+        assertThat(usage.cpu().get(ProcessCpu.Part.PLATFORM)).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    private static ProcessCpu.Sample platform(int seconds) {
+        return new ProcessCpu.Sample(ProcessCpu.Part.PLATFORM, Duration.ofSeconds(seconds));
     }
 }
