@@ -82,7 +82,7 @@ public final class Platform {
             LOG.info("PostgreSQL schema '{}' at version {} ({} migrations applied)", config.postgresSchema(),
                 result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion, result.migrationsExecuted);
         }
-        InfraClients.useStaticMembership(config.instanceId());
+        InfraClients.useStaticMembership(config.instanceId(), config.kafkaSessionTimeout());
         vertx = config.cluster()
             .map(cluster -> {
                 Vertx clustered = block(metrics.vertxBuilder(EventBusCluster.withEventBus(new VertxOptions(), cluster))

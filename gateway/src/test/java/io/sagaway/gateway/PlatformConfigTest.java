@@ -5,6 +5,7 @@ import io.sagaway.gateway.config.PlatformConfig;
 import io.sagaway.gateway.config.Role;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,15 @@ class PlatformConfigTest {
         assertThat(config.needsLocalStack()).isFalse();
         assertThat(config.kafkaBootstrapServers()).isEqualTo(Optional.of("k1:9092,k2:9092"));
         assertThat(config.httpPort()).isEqualTo(9000);
+    }
+
+    @Test
+    void theKafkaSessionIsThirtySecondsUnlessSetWithinTheBrokersBounds() {
+        assertThat(PlatformConfig.load(Map.of(), List.of()).kafkaSessionTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(PlatformConfig.load(Map.of("SAGAWAY_KAFKA_SESSION_TIMEOUT_MS", "10000"), List.of()).kafkaSessionTimeout())
+            .isEqualTo(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_KAFKA_SESSION_TIMEOUT_MS", "1000"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_KAFKA_SESSION_TIMEOUT_MS");
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -87,19 +88,22 @@ public final class InfraClients {
     private static volatile String instanceId;
     private static final Map<String, AtomicInteger> MEMBERS_PER_GROUP = new ConcurrentHashMap<>();
     /**
-     * How long the broker keeps a static member's partitions for it. A restarted process rejoins
-     * under the same name and gets them back at once, with no rebalance and no wait; only a member
-     * that stays away this long has its partitions moved to the others.
+     * How long the broker keeps a static member's partitions for it, by default. A restarted
+     * process rejoins under the same name and gets them back at once, with no rebalance and no
+     * wait; only a member that stays away this long has its partitions moved to the others, and
+     * until then the messages on them wait (a killed process's sagas stand still that long).
      */
-    static final int STATIC_SESSION_TIMEOUT_MS = 30_000;
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(30);
+    private static volatile Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
 
     /**
      * Makes this process's consumers static members of their groups, named from {@code id} (stable
      * across restarts): after a crash, the restarted consumers take their partitions back at once
      * instead of waiting out the dead members' sessions. Two processes must not share an id.
      */
-    public static void useStaticMembership(String id) {
+    public static void useStaticMembership(String id, Duration session) {
         instanceId = id;
+        sessionTimeout = session;
     }
 
     /** A consumer that never commits on its own: offsets are committed explicitly, after the effect. */
@@ -117,7 +121,7 @@ public final class InfraClients {
             // The n-th consumer of a group in this process: deployments run in the same order at every start.
             int member = MEMBERS_PER_GROUP.computeIfAbsent(groupId, g -> new AtomicInteger()).getAndIncrement();
             config.put("group.instance.id", id + "." + groupId + "." + member);
-            config.put("session.timeout.ms", Integer.toString(STATIC_SESSION_TIMEOUT_MS));
+            config.put("session.timeout.ms", Long.toString(sessionTimeout.toMillis()));
         }
         return config;
     }
