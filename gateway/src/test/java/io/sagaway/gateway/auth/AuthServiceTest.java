@@ -45,11 +45,12 @@ class AuthServiceTest {
 
     @Test
     void aRememberedTokenIsRefusedOnceItExpires() throws Exception {
-        AuthService auth = new AuthService(vertx, "a-secret-of-at-least-32-bytes-0000", AuthService.DEVELOPMENT_USERS, Duration.ofSeconds(1));
+        // JWT times are whole seconds: a 3 s token issued at t expires between t + 2 and t + 3.
+        AuthService auth = new AuthService(vertx, "a-secret-of-at-least-32-bytes-0000", AuthService.DEVELOPMENT_USERS, Duration.ofSeconds(3));
         String token = auth.issue("bob", "bob").orElseThrow();
         assertThat(await(auth.authenticate("Bearer " + token)).subject()).isEqualTo("bob");
 
-        Thread.sleep(2_100); // past its one-second expiry (JWT times are whole seconds)
+        Thread.sleep(4_100); // past its expiry, whatever fraction of a second it was issued at
 
         assertUnauthenticated(auth, token);
     }
