@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +17,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static io.sagaway.gateway.PlatformHttp.freePort;
+import static io.sagaway.gateway.PlatformHttp.gql;
+import static io.sagaway.gateway.PlatformHttp.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -71,34 +73,34 @@ class ClusteredRolesIT {
 
     @Test
     void anOrderPlacedThroughOneGatewayIsShippedAndSeenThroughTheOther() throws Exception {
-        String alice = token(first, "alice");
-        JsonObject placed = gql(first, alice, "mutation { placeOrder(input: {customerId: \"alice\", items: [{sku: \"SKU-4\", "
+        String alice = token(web, first, "alice");
+        JsonObject placed = gql(web, first, alice, "mutation { placeOrder(input: {customerId: \"alice\", items: [{sku: \"SKU-4\", "
             + "quantity: 1, unitPrice: \"2.00\"}], shippingAddress: {line1: \"1 Main\", city: \"Seoul\", postalCode: \"04524\", "
             + "country: \"KR\"}, waitFor: COMPLETED}) { orderId order { status } } }");
         assertThat(placed.getJsonArray("errors")).as(placed.encode()).isNull();
         JsonObject payload = placed.getJsonObject("data").getJsonObject("placeOrder");
         assertThat(payload.getJsonObject("order").getString("status")).isEqualTo("SHIPPED");
 
-        String admin = token(second, "admin");
-        JsonObject seen = gql(second, admin, "{ order(id: \"" + payload.getString("orderId") + "\") { status saga { status } } }");
+        String admin = token(web, second, "admin");
+        JsonObject seen = gql(web, second, admin, "{ order(id: \"" + payload.getString("orderId") + "\") { status saga { status } } }");
         assertThat(seen.getJsonObject("data").getJsonObject("order").getString("status")).isEqualTo("SHIPPED");
         assertThat(seen.getJsonObject("data").getJsonObject("order").getJsonObject("saga").getString("status")).isEqualTo("COMPLETED");
     }
 
     @Test
     void operatorActionsAndFiguresAnswerThroughAGatewayThatRunsNoneOfTheirRoles() throws Exception {
-        String admin = token(second, "admin");
-        JsonObject stock = gql(second, admin, "mutation { adjustStock(sku: \"SKU-5\", delta: 3) { sku available } }");
+        String admin = token(web, second, "admin");
+        JsonObject stock = gql(web, second, admin, "mutation { adjustStock(sku: \"SKU-5\", delta: 3) { sku available } }");
         assertThat(stock.getJsonArray("errors")).as(stock.encode()).isNull();
         assertThat(stock.getJsonObject("data").getJsonObject("adjustStock").getString("sku")).isEqualTo("SKU-5");
 
-        gql(first, token(first, "bob"), "mutation { placeOrder(input: {customerId: \"bob\", items: [{sku: \"SKU-5\", "
+        gql(web, first, token(web, first, "bob"), "mutation { placeOrder(input: {customerId: \"bob\", items: [{sku: \"SKU-5\", "
             + "quantity: 1, unitPrice: \"2.00\"}], shippingAddress: {line1: \"1 Main\", city: \"Seoul\", postalCode: \"04524\", "
             + "country: \"KR\"}, waitFor: PROJECTED}) { orderId } }");
         // The projectors run elsewhere; their lag reaches this gateway over the event bus.
         JsonObject stats = null;
         for (long deadline = System.currentTimeMillis() + 10_000; System.currentTimeMillis() < deadline; Thread.sleep(200)) {
-            stats = gql(second, admin, "{ platformStats { projectionLagMs deadLetterCount } }");
+            stats = gql(web, second, admin, "{ platformStats { projectionLagMs deadLetterCount } }");
             if (stats.getJsonArray("errors") != null || stats.getJsonObject("data").getJsonObject("platformStats").getDouble("projectionLagMs") > 0) {
                 break;
             }
@@ -124,23 +126,5 @@ class ClusteredRolesIT {
             assertThat(web.post(worker.httpPort(), "localhost", "/graphql").send().toCompletionStage().toCompletableFuture()
                 .get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
         }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String token(Platform platform, String user) throws Exception {
-        return web.post(platform.httpPort(), "localhost", "/auth/token")
-            .sendJsonObject(new JsonObject().put("username", user).put("password", user)).toCompletionStage().toCompletableFuture()
-            .get(10, TimeUnit.SECONDS).bodyAsJsonObject().getString("token");
-    }
-
-    private static JsonObject gql(Platform platform, String token, String query) throws Exception {
-        return web.post(platform.httpPort(), "localhost", "/graphql").putHeader("Authorization", "Bearer " + token)
-            .sendJsonObject(new JsonObject().put("query", query)).toCompletionStage().toCompletableFuture()
-            .get(60, TimeUnit.SECONDS).bodyAsJsonObject();
     }
 }

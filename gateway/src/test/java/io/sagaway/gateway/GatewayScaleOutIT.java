@@ -11,7 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +20,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static io.sagaway.gateway.PlatformHttp.freePort;
+import static io.sagaway.gateway.PlatformHttp.gql;
+import static io.sagaway.gateway.PlatformHttp.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -64,27 +66,9 @@ class GatewayScaleOutIT {
         full.stop();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String token(Platform platform, String user) throws Exception {
-        return web.post(platform.httpPort(), "localhost", "/auth/token")
-            .sendJsonObject(new JsonObject().put("username", user).put("password", user)).toCompletionStage().toCompletableFuture()
-            .get(10, TimeUnit.SECONDS).bodyAsJsonObject().getString("token");
-    }
-
-    private static JsonObject gql(Platform platform, String token, String query) throws Exception {
-        return web.post(platform.httpPort(), "localhost", "/graphql").putHeader("Authorization", "Bearer " + token)
-            .sendJsonObject(new JsonObject().put("query", query)).toCompletionStage().toCompletableFuture()
-            .get(60, TimeUnit.SECONDS).bodyAsJsonObject();
-    }
-
     @Test
     void aSubscriberOfAnotherGatewayGetsTheUpdatesThroughKafkaAndTokensWorkAcrossGateways() throws Exception {
-        String aliceAtFull = token(full, "alice");
+        String aliceAtFull = token(web, full, "alice");
         BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
         var ws = client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("localhost")
                 .setPort(gatewayOnly.httpPort()).setURI("/graphql").addSubProtocol("graphql-transport-ws"))
@@ -98,7 +82,7 @@ class GatewayScaleOutIT {
             .put("query", "subscription { orderStatusChanged(customerId: \"alice\") { orderId status version } }")).encode());
         Thread.sleep(500);
 
-        JsonObject placed = gql(full, aliceAtFull, "mutation { placeOrder(input: {customerId: \"alice\", items: [{sku: \"SKU-5\", "
+        JsonObject placed = gql(web, full, aliceAtFull, "mutation { placeOrder(input: {customerId: \"alice\", items: [{sku: \"SKU-5\", "
             + "quantity: 1, unitPrice: \"3.00\"}], shippingAddress: {line1: \"1 Main\", city: \"Seoul\", postalCode: \"04524\", "
             + "country: \"KR\"}}) { orderId } }");
         String orderId = placed.getJsonObject("data").getJsonObject("placeOrder").getString("orderId");
@@ -120,13 +104,13 @@ class GatewayScaleOutIT {
 
     @Test
     void aGatewayThatCannotReachElasticsearchAnswersUnavailableForReadModelQueries() throws Exception {
-        String admin = token(blind, "admin");
-        JsonObject orders = gql(blind, admin, "{ orders { totalCount } }");
-        JsonObject one = gql(blind, admin, "{ order(id: \"anything\") { id } }");
+        String admin = token(web, blind, "admin");
+        JsonObject orders = gql(web, blind, admin, "{ orders { totalCount } }");
+        JsonObject one = gql(web, blind, admin, "{ order(id: \"anything\") { id } }");
 
         assertThat(orders.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code")).isEqualTo("UNAVAILABLE");
         assertThat(one.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code")).isEqualTo("UNAVAILABLE");
         // The write side does not need Elasticsearch: a STRONG read still answers.
-        assertThat(gql(blind, admin, "{ order(id: \"anything\", consistency: STRONG) { id } }").getJsonArray("errors")).isNull();
+        assertThat(gql(web, blind, admin, "{ order(id: \"anything\", consistency: STRONG) { id } }").getJsonArray("errors")).isNull();
     }
 }

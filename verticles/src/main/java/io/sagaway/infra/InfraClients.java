@@ -17,7 +17,6 @@ import io.vertx.sqlclient.PoolOptions;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;
 
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;

@@ -32,8 +32,12 @@ public final class ProjectionWaiter {
     private final Vertx vertx;
     private final ReadModelQueries queries;
     private final ProjectionMetrics lag;
-    /** Per "kind/id", the checks of the waits under way. */
-    private final Map<String, Set<Runnable>> waiting = new ConcurrentHashMap<>();
+    /** A wait under way: the version it waits for, and the document lookup that checks it. */
+    private record Wait(long version, Runnable check) {
+    }
+
+    /** Per "kind/id", the waits under way. */
+    private final Map<String, Set<Wait>> waiting = new ConcurrentHashMap<>();
     private MessageConsumer<JsonObject> consumer;
 
     public ProjectionWaiter(Vertx vertx, ReadModelQueries queries, ProjectionMetrics lag) {
@@ -75,16 +79,17 @@ public final class ProjectionWaiter {
         }
         String kind = update.getString("kind");
         // An order's notification names it by "id"; a saga's names its order by "orderId" (waits are by order).
-        Set<Runnable> checks = waiting.get(kind + '/' + update.getString("saga".equals(kind) ? "orderId" : "id"));
-        if (checks != null) {
-            checks.forEach(Runnable::run);
+        Set<Wait> waits = waiting.get(kind + '/' + update.getString("saga".equals(kind) ? "orderId" : "id"));
+        if (waits != null) {
+            long version = update.getLong("version", 0L);
+            waits.stream().filter(wait -> version >= wait.version()).forEach(wait -> wait.check().run());
         }
     }
 
     /**
      * Completes with the document {@code lookup} reads once its version reaches {@code version}:
-     * checked when a notification of {@code kind} for {@code orderId} arrives, and every
-     * {@link #RECHECK_MS} regardless.
+     * checked when a notification of {@code kind} for {@code orderId} says it reached that version,
+     * and every {@link #RECHECK_MS} regardless.
      */
     private Future<JsonObject> await(String kind, String orderId, long version, Duration timeout,
                                      Supplier<Future<Optional<JsonObject>>> lookup, String what) {
@@ -95,16 +100,17 @@ public final class ProjectionWaiter {
             }
         };
         String key = kind + '/' + orderId;
-        waiting.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(check);
+        Wait wait = new Wait(version, check);
+        waiting.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(wait);
         long recheck = vertx.setPeriodic(0, RECHECK_MS, timer -> check.run());
         long deadline = vertx.setTimer(timeout.toMillis(), timer -> result.tryFail(new CommandFailure(ErrorCode.UNAVAILABLE,
             "the read model did not show " + what + " at version " + version + " within " + timeout.toMillis() + " ms")));
         return result.future().onComplete(done -> {
             vertx.cancelTimer(recheck);
             vertx.cancelTimer(deadline);
-            waiting.computeIfPresent(key, (k, checks) -> {
-                checks.remove(check);
-                return checks.isEmpty() ? null : checks;
+            waiting.computeIfPresent(key, (k, waits) -> {
+                waits.remove(wait);
+                return waits.isEmpty() ? null : waits;
             });
         });
     }

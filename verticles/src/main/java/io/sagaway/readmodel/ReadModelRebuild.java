@@ -32,8 +32,9 @@ import java.util.function.Function;
  * register the rebuild, so live projectors write to the new index too from their next batch;
  * wait for them to see it; replay the source of truth into it (orders from the event store, by
  * global position; sagas from their table); then move the alias in one atomic step and, once
- * projectors have seen that too, drop the old index. Queries read through the alias, so they answer throughout. Version guards make the
- * replay and the live writes commute: whichever arrives last, the newest version stays.
+ * projectors have seen that too, drop the old index. Queries read through the alias, so they
+ * answer throughout. Version guards make the replay and the live writes commute: whichever
+ * arrives last, the newest version stays.
  */
 public final class ReadModelRebuild {
 

@@ -158,6 +158,8 @@ public record PlatformConfig(
     public static final String EVENTBUS_PORT = "SAGAWAY_EVENTBUS_PORT";
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    /** A host name or IPv4 address (cluster members, DNS names, the address to bind). */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+");
 
     /** Reads the environment, then lets {@code --port N} and {@code --roles a,b} override it. */
     public static PlatformConfig load(Map<String, String> env, List<String> args) {
@@ -208,11 +210,6 @@ public record PlatformConfig(
             cluster(settings));
     }
 
-    /** Whether this process shares a clustered event bus with others. */
-    public boolean clustered() {
-        return cluster.isPresent();
-    }
-
     private static Optional<Cluster> cluster(Map<String, String> settings) {
         String members = settings.getOrDefault(CLUSTER_MEMBERS, "").trim();
         String dns = settings.getOrDefault(CLUSTER_DNS, "").trim();
@@ -228,7 +225,7 @@ public record PlatformConfig(
         if (!members.isEmpty() && !dns.isEmpty()) {
             throw new ConfigException("set " + CLUSTER_MEMBERS + " or " + CLUSTER_DNS + ", not both");
         }
-        if (!dns.isEmpty() && !dns.matches("[A-Za-z0-9.\\-]+")) {
+        if (!dns.isEmpty() && !HOST.matcher(dns).matches()) {
             throw new ConfigException(CLUSTER_DNS + "='" + dns + "' is not a DNS name");
         }
         int port = port(CLUSTER_PORT, settings.getOrDefault(CLUSTER_PORT, "5701"));
@@ -236,7 +233,7 @@ public record PlatformConfig(
         for (String part : members.isEmpty() ? new String[0] : members.split(",")) {
             String member = part.trim();
             String[] hostPort = member.split(":");
-            if (member.isEmpty() || hostPort.length > 2 || hostPort[0].isBlank() || !hostPort[0].matches("[A-Za-z0-9.\\-]+")) {
+            if (member.isEmpty() || hostPort.length > 2 || hostPort[0].isBlank() || !HOST.matcher(hostPort[0]).matches()) {
                 throw new ConfigException(CLUSTER_MEMBERS + "='" + members + "' is not a list of host[:port]");
             }
             if (hostPort.length == 2) {
@@ -249,7 +246,7 @@ public record PlatformConfig(
             throw new ConfigException(CLUSTER_NAME + "='" + name + "' must be 1 to 100 characters of A-Z, a-z, 0-9, '.', '_' or '-'");
         }
         String host = settings.getOrDefault(CLUSTER_HOST, "127.0.0.1").trim();
-        if (!host.matches("[A-Za-z0-9.\\-]+")) {
+        if (!HOST.matcher(host).matches()) {
             throw new ConfigException(CLUSTER_HOST + "='" + host + "' is not a host name or address");
         }
         return Optional.of(new Cluster(List.copyOf(list), dns, name, host, port,

@@ -6,9 +6,7 @@ import io.sagaway.infra.ServiceEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +35,7 @@ public final class HealthVerticle extends VerticleBase {
     public Future<?> start() {
         backends = Backends.connect(vertx, settings.endpoints(), 1, settings.postgresSchema());
         Router router = Router.router(vertx);
-        // Live means the event loop answers; it checks no dependency, so a backend outage never restarts the process.
-        router.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
-        router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ReadinessChecks.create(vertx, backends)));
+        ReadinessChecks.route(router, vertx, backends);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(settings.metrics().registry()));
         return vertx.createHttpServer().requestHandler(router).listen(settings.port(), "0.0.0.0").onSuccess(s -> {
             server = s;

@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
 import java.util.List;
 import java.util.function.Supplier;
@@ -25,6 +27,15 @@ public final class ReadinessChecks {
     private static final long TIMEOUT_MS = 3000;
 
     private ReadinessChecks() {
+    }
+
+    /**
+     * Adds {@code /health/live} and {@code /health/ready} to {@code router}. Live means the event
+     * loop answers: it checks no dependency, so a backend outage never restarts the process.
+     */
+    public static void route(Router router, Vertx vertx, Backends backends) {
+        router.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
+        router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(create(vertx, backends)));
     }
 
     public static HealthChecks create(Vertx vertx, Backends backends) {

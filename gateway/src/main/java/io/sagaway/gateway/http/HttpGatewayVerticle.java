@@ -35,7 +35,6 @@ import io.vertx.ext.web.handler.graphql.GraphQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
 import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,9 +109,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
         SagawayGraphQL graphQL = new SagawayGraphQL(api, settings.limits());
 
         Router router = Router.router(vertx);
-        // Live means the event loop answers; it checks no dependency, so a backend outage never restarts us.
-        router.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
-        router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ReadinessChecks.create(vertx, backends)));
+        ReadinessChecks.route(router, vertx, backends);
 
         router.get("/metrics").handler(PrometheusScrapingHandler.create(settings.metrics().registry()));
         settings.metrics().countSagas(vertx, backends.postgres(), Duration.ofSeconds(5));
