@@ -6,13 +6,13 @@ package io.sagaway.bench;
  * a country the shipping step does not serve, {@code outOfStockPercent} ask for a SKU without
  * stock, the rest should ship. Deterministic and evenly spread, so even a short run gets its share.
  */
-record FailureMix(double shipFailPercent, double outOfStockPercent) {
+public record FailureMix(double shipFailPercent, double outOfStockPercent) {
 
     /** frac(n·φ) for n = 1, 2, 3... spreads evenly over [0, 1) for every prefix of the sequence (a low-discrepancy sequence). */
     private static final double GOLDEN_RATIO_FRACTION = 0.6180339887498949;
 
     /** What an order is meant to do, and the outcome that shows it did. */
-    enum Kind {
+    public enum Kind {
         SUCCESS("SHIPPED", null),
         SHIP_FAIL("FAILED", "ADDRESS_REJECTED"),
         OUT_OF_STOCK("FAILED", "OUT_OF_STOCK");
@@ -26,19 +26,19 @@ record FailureMix(double shipFailPercent, double outOfStockPercent) {
         }
 
         /** Whether a terminal {@code status} with the failure reason's leading code (null when none) is this kind's outcome. */
-        boolean expects(String terminalStatus, String failureCode) {
+        public boolean expects(String terminalStatus, String failureCode) {
             return status.equals(terminalStatus) && (reasonCode == null || reasonCode.equals(failureCode));
         }
     }
 
-    FailureMix {
+    public FailureMix {
         if (shipFailPercent < 0 || outOfStockPercent < 0 || shipFailPercent + outOfStockPercent > 100) {
             throw new IllegalArgumentException("the failure percentages must be 0 or more and add up to 100 at most");
         }
     }
 
     /** The kind of the {@code sequence}-th order (from 0). */
-    Kind kindOf(long sequence) {
+    public Kind kindOf(long sequence) {
         double position = ((sequence + 1) * GOLDEN_RATIO_FRACTION) % 1.0 * 100;
         if (position < shipFailPercent) {
             return Kind.SHIP_FAIL;

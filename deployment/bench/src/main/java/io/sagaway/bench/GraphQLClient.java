@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
  * {@link TransportFailure}s. GraphQL errors come back in the answer, or as a
  * {@link GraphQLError} from {@link #data}.
  */
-final class GraphQLClient {
+public final class GraphQLClient {
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -34,14 +34,14 @@ final class GraphQLClient {
     private final String graphqlUrl;
 
     /** The request reached no GraphQL answer. */
-    static final class TransportFailure extends RuntimeException {
+    public static final class TransportFailure extends RuntimeException {
         TransportFailure(String message) {
             super(message);
         }
     }
 
     /** The answer carried errors; {@code code} is the first one's {@code extensions.code}. */
-    static final class GraphQLError extends RuntimeException {
+    public static final class GraphQLError extends RuntimeException {
         private final String code;
 
         GraphQLError(String code, String message) {
@@ -49,7 +49,7 @@ final class GraphQLClient {
             this.code = code;
         }
 
-        String code() {
+        public String code() {
             return code;
         }
     }
@@ -61,14 +61,14 @@ final class GraphQLClient {
     }
 
     /** A client of the platform at {@code url} keeping up to {@code connections} HTTP/1.1 connections open. */
-    static GraphQLClient create(Vertx vertx, URI url, int connections) {
+    public static GraphQLClient create(Vertx vertx, URI url, int connections) {
         WebClientOptions options = new WebClientOptions().setKeepAlive(true).setUserAgent("sagaway-bench");
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1);
         return new GraphQLClient(WebClient.create(vertx, options, pool), url);
     }
 
     /** A token of the built-in issuer for {@code username}. */
-    Future<String> token(String username, String password) {
+    public Future<String> token(String username, String password) {
         return web.postAbs(tokenUrl).timeout(REQUEST_TIMEOUT.toMillis())
             .sendJsonObject(new JsonObject().put("username", username).put("password", password))
             .compose(response -> response.statusCode() == 200
@@ -77,7 +77,7 @@ final class GraphQLClient {
     }
 
     /** The GraphQL answer ({@code data} and/or {@code errors}) to {@code query} with {@code variables}. */
-    Future<JsonObject> execute(String token, String query, JsonObject variables) {
+    public Future<JsonObject> execute(String token, String query, JsonObject variables) {
         return web.postAbs(graphqlUrl).timeout(REQUEST_TIMEOUT.toMillis())
             .putHeader("Authorization", "Bearer " + token)
             .sendJsonObject(new JsonObject().put("query", query).put("variables", variables))
@@ -86,7 +86,7 @@ final class GraphQLClient {
     }
 
     /** The answer's {@code data}, or a failed future with a {@link GraphQLError} when it carries errors. */
-    Future<JsonObject> data(String token, String query, JsonObject variables) {
+    public Future<JsonObject> data(String token, String query, JsonObject variables) {
         return execute(token, query, variables).compose(answer -> {
             JsonArray errors = answer.getJsonArray("errors");
             if (errors != null && !errors.isEmpty()) {
@@ -96,12 +96,12 @@ final class GraphQLClient {
         });
     }
 
-    Future<JsonObject> data(String token, String query) {
+    public Future<JsonObject> data(String token, String query) {
         return data(token, query, new JsonObject());
     }
 
     /** The {@code extensions.code} of the answer's first error, {@code NO_CODE} when it has none, null when there is no error. */
-    static String errorCode(JsonObject answer) {
+    public static String errorCode(JsonObject answer) {
         JsonArray errors = answer.getJsonArray("errors");
         if (errors == null || errors.isEmpty()) {
             return null;
@@ -123,7 +123,7 @@ final class GraphQLClient {
         return new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)).getString(name);
     }
 
-    void close() {
+    public void close() {
         web.close();
     }
 

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * graphql-ws npm library): {@code connection_init} with the bearer token, then any number of
  * subscriptions, each with handlers for its results and for its end.
  */
-final class SubscriptionSocket {
+public final class SubscriptionSocket {
 
     private final WebSocketClient client;
     private final WebSocket socket;
@@ -40,7 +40,7 @@ final class SubscriptionSocket {
     }
 
     /** Connects and initialises with {@code token}; succeeds once the server acknowledged, within {@code timeout}. */
-    static Future<SubscriptionSocket> open(Vertx vertx, URI url, String token, Duration timeout) {
+    public static Future<SubscriptionSocket> open(Vertx vertx, URI url, String token, Duration timeout) {
         WebSocketClient client = vertx.createWebSocketClient();
         boolean tls = "https".equals(url.getScheme());
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(url.getHost())
@@ -63,14 +63,14 @@ final class SubscriptionSocket {
     }
 
     /** Starts subscription {@code id} ({@code query} with {@code variables}). */
-    Future<Void> subscribe(String id, String query, JsonObject variables, Handler<JsonObject> onNext, Handler<String> onEnd) {
+    public Future<Void> subscribe(String id, String query, JsonObject variables, Handler<JsonObject> onNext, Handler<String> onEnd) {
         subscribers.put(id, new Subscriber(onNext, onEnd));
         return socket.writeTextMessage(new JsonObject().put("id", id).put("type", "subscribe")
             .put("payload", new JsonObject().put("query", query).put("variables", variables)).encode());
     }
 
     /** Closes the connection; its subscriptions end without calling their {@code onEnd}, since nothing went wrong. */
-    Future<Void> close() {
+    public Future<Void> close() {
         subscribers.clear();
         return socket.close().eventually(client::close);
     }
