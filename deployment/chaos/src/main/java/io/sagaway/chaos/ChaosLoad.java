@@ -62,7 +62,9 @@ final class ChaosLoad {
     private final Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
     private final Map<String, Long> terminalSeenNanos = new ConcurrentHashMap<>();
     private final List<Reconnect> reconnects = new CopyOnWriteArrayList<>();
+    /** Answers that made a client send an order again, by reason and by the gateway that gave them. */
     private final Map<String, AtomicLong> retriesByReason = new ConcurrentHashMap<>();
+    private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
     private final AtomicInteger epochs = new AtomicInteger();
     private final List<Lane> lanes = new ArrayList<>();
     private final Map<String, BigDecimal> funded = new LinkedHashMap<>();
@@ -90,6 +92,10 @@ final class ChaosLoad {
             this.kind = kind;
             this.firstTryNanos = firstTryNanos;
         }
+    }
+
+    /** An attempt at an order that came back without it: sent at {@code sentNanos} to {@code gateway}, and why it failed. */
+    record Refusal(long sentNanos, String reason, URI gateway) {
     }
 
     /** One update a subscriber saw: {@code epoch} names the subscription (a new one after each reconnect). */
@@ -241,6 +247,7 @@ final class ChaosLoad {
 
     private void send(ClientOrder order, int gateway) {
         order.attempts++;
+        long sentNanos = System.nanoTime();
         apis.get(gateway).data(operator, PLACE_ORDER, orderInput(order)).onComplete(result -> {
             if (result.succeeded()) {
                 String orderId = result.result().getJsonObject("placeOrder").getString("orderId");
@@ -261,7 +268,8 @@ final class ChaosLoad {
                 order.refusedCode = reason;
                 return;
             }
-            retriesByReason.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+            retriesByReason.computeIfAbsent(reason + " from :" + gateways.get(gateway).getPort(), r -> new AtomicLong()).incrementAndGet();
+            refusals.add(new Refusal(sentNanos, reason, gateways.get(gateway)));
             vertx.setTimer(RETRY_PAUSE.toMillis(), t -> send(order, (gateway + 1) % apis.size()));
         });
     }
@@ -357,8 +365,12 @@ final class ChaosLoad {
         return List.copyOf(reconnects);
     }
 
+    List<Refusal> refusals() {
+        return List.copyOf(refusals);
+    }
+
     Map<String, Long> retriesByReason() {
-        Map<String, Long> copy = new LinkedHashMap<>();
+        Map<String, Long> copy = new java.util.TreeMap<>();
         retriesByReason.forEach((reason, count) -> copy.put(reason, count.get()));
         return copy;
     }

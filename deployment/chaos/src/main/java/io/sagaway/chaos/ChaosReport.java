@@ -73,7 +73,8 @@ final class ChaosReport {
 
     /**
      * From the fault's start until the next fault (or the end): the longest time in which no order
-     * was seen to finish, and how long until every order in flight at the start had finished.
+     * was seen to finish (a stall still on at the next fault counts up to it), and how long until
+     * every order in flight at the start had finished.
      */
     static Recovery recovery(Fault fault, long windowEnd, Map<String, Long> acceptedAt, Map<String, Long> finishedAt) {
         long[] finishes = finishedAt.values().stream().mapToLong(Long::longValue)
@@ -83,6 +84,10 @@ final class ChaosReport {
         for (long t : finishes) {
             longest = Math.max(longest, t - previous);
             previous = t;
+        }
+        // A stall still on when the next fault began counts up to then (what follows is the next fault's to answer for).
+        if (windowEnd != Long.MAX_VALUE) {
+            longest = Math.max(longest, windowEnd - previous);
         }
         int inFlight = 0;
         int unseen = 0;

@@ -153,7 +153,7 @@ public final class ChaosRun {
             List<ChaosLoad.ClientOrder> orders = load.orders();
             List<Invariants.SentOrder> sent = orders.stream().map(o -> new Invariants.SentOrder(o.idempotencyKey, o.customerId, o.kind,
                 o.orderId, o.otherOrderId)).toList();
-            Invariants.Observed observed = stores.observe(sent, load.funded(), load.stocked(), load.seen());
+            Invariants.Observed observed = stores.observe(sent, load.funded(), load.stocked(), load.seen(), load.refusals(), faults.injected());
             List<Invariants.Violation> violations = Invariants.check(observed);
             List<String> report = ChaosReport.lines(options, orders, observed, faults.injected(), load, violations, settling, settleSeconds, start);
             List<String> kinds = new ArrayList<>(faults.injected().stream().filter(f -> !f.detail().startsWith("not injected"))
@@ -168,7 +168,7 @@ public final class ChaosRun {
         long accepted = orders.stream().filter(o -> o.orderId != null).count();
         long refused = orders.stream().filter(o -> o.refusedCode != null).count();
         long finished = load.terminalSeenNanos().size();
-        return String.format(Locale.ROOT, "%5.0f s  sent %d  accepted %d  refused %d  finished (seen) %d  retries %s",
-            (System.nanoTime() - start) / 1e9, orders.size(), accepted, refused, finished, load.retriesByReason());
+        return String.format(Locale.ROOT, "%5.0f s  sent %d  accepted %d  given up %d  finished (seen) %d  sent again %d",
+            (System.nanoTime() - start) / 1e9, orders.size(), accepted, refused, finished, load.refusals().size());
     }
 }

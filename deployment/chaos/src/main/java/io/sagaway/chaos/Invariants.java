@@ -24,6 +24,8 @@ final class Invariants {
     static final Set<String> TERMINAL_SAGA_STATUSES = Set.of("COMPLETED", "FAILED");
     private static final Map<String, String> TERMINAL_EVENTS = Map.of("OrderShipped", "SHIPPED", "OrderFailed", "FAILED",
         "OrderCancelled", "CANCELLED");
+    /** How long after a fault ended the API may still refuse an order (or not answer) before that counts. */
+    static final long SERVE_AGAIN_WITHIN_SECONDS = 30;
     private static final Pattern REASON_CODE = Pattern.compile("^[A-Z][A-Z_]+");
 
     private Invariants() {
@@ -40,7 +42,8 @@ final class Invariants {
         EFFECTS("each effect applied once, as the outcome says"),
         READ_MODEL("the read model equals the event store"),
         DEAD_LETTERS("no dead letter without a reason"),
-        OUTCOMES("outcomes match the failure mix");
+        OUTCOMES("outcomes match the failure mix"),
+        AVAILABILITY("the API serves within " + SERVE_AGAIN_WITHIN_SECONDS + " s of each fault's end");
 
         private final String text;
 
@@ -91,12 +94,14 @@ final class Invariants {
      * @param stocked      what each SKU was stocked with before the run; new SKUs
      * @param readModel    the read model's view of each stored order (absent: not in the read model)
      * @param seen         the updates subscribers saw, by order id, in arrival order
+     * @param refusals     the attempts at placing an order that came back without it
+     * @param faults       the faults injected, each with its start and end
      */
     record Observed(List<SentOrder> sent, Map<String, List<StoredEvent>> events, Map<String, String> sagas, Map<String, String> idempotency,
                     Map<String, Payment> payments, Map<String, Reservation> reservations, Map<String, String> shipments,
                     Map<String, BigDecimal> funded, Map<String, BigDecimal> balances, Map<String, Integer> stocked,
                     Map<String, StockRow> stock, List<DeadLetter> deadLetters, Map<String, ReadOrder> readModel,
-                    Map<String, List<ChaosLoad.Seen>> seen) {
+                    Map<String, List<ChaosLoad.Seen>> seen, List<ChaosLoad.Refusal> refusals, List<Fault> faults) {
     }
 
     static List<Violation> check(Observed o) {
@@ -118,6 +123,7 @@ final class Invariants {
         stock(o, violations);
         deadLetters(o, violations);
         outcomes(o, violations);
+        availability(o, violations);
         return violations;
     }
 
@@ -288,6 +294,24 @@ final class Invariants {
             if (status != null && !sent.kind().expects(status, reasonCode(last.reason()))) {
                 violations.add(new Violation(Rule.OUTCOMES, "order " + sent.orderId() + " meant as " + sent.kind() + " ended " + status
                     + (last.reason() == null ? "" : ": " + last.reason())));
+            }
+        }
+    }
+
+    /**
+     * An attempt refused, or left without an answer, is excused only during a fault or within
+     * {@value #SERVE_AGAIN_WITHIN_SECONDS} s of its end: after that, a process that came back
+     * (and says it is ready) must serve.
+     */
+    private static void availability(Observed o, List<Violation> violations) {
+        long grace = SERVE_AGAIN_WITHIN_SECONDS * 1_000_000_000L;
+        for (ChaosLoad.Refusal refusal : o.refusals()) {
+            boolean excused = o.faults().stream().anyMatch(f -> refusal.sentNanos() >= f.startNanos() && refusal.sentNanos() <= f.endNanos() + grace);
+            if (!excused) {
+                long since = o.faults().stream().filter(f -> f.endNanos() <= refusal.sentNanos())
+                    .mapToLong(f -> refusal.sentNanos() - f.endNanos()).min().orElse(-1);
+                violations.add(new Violation(Rule.AVAILABILITY, refusal.gateway() + " answered " + refusal.reason()
+                    + (since < 0 ? " before any fault" : String.format(java.util.Locale.ROOT, " %.1f s after the last fault ended", since / 1e9))));
             }
         }
     }

@@ -23,10 +23,12 @@ class ChaosReportTest {
     }
 
     @Test
-    void finishesAfterTheNextFaultBelongToIt() {
+    void aStallCountsUntilTheNextFaultAndNoFurther() {
         Fault fault = new Fault(Fault.Kind.REDIS, "Redis", 100 * S, 100 * S, "");
         ChaosReport.Recovery recovery = ChaosReport.recovery(fault, 105 * S, Map.of("a", 99 * S), Map.of("a", 101 * S, "b", 130 * S));
-        assertThat(recovery.longestStallSeconds()).isEqualTo(1.0);
+        assertThat(recovery.longestStallSeconds()).isEqualTo(4.0);
         assertThat(recovery.caughtUpSeconds()).isEqualTo(1.0);
+        ChaosReport.Recovery stalled = ChaosReport.recovery(fault, 150 * S, Map.of("a", 99 * S), Map.of("a", 101 * S, "b", 130 * S));
+        assertThat(stalled.longestStallSeconds()).isEqualTo(29.0);
     }
 }

@@ -17,10 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The short chaos run: the platform jar as five clustered processes on the test stack, about
- * three minutes of load with one fault of each kind (a process killed and one paused,
- * Elasticsearch, Kafka and PostgreSQL restarted, Redis flushed), then every invariant. The seed
- * is the clock's, printed with the run, so a failure can be run again as it happened
- * ({@code deployment/chaos/chaos.sh --seed N ...}).
+ * four minutes of load with one fault of each kind (a process killed and one paused,
+ * Elasticsearch, Kafka and PostgreSQL restarted, Redis flushed), then every invariant. Its seed
+ * is fixed, so CI runs the same schedule each time: Kafka first, then the projector paused for
+ * 40 s, past its Kafka session and the event-bus cluster's 30 s (it comes back as a cluster of its
+ * own, which must merge), and later a gateway killed, whose restart once joined that lone
+ * member's cluster and answered UNAVAILABLE until the end. The long run in docs/chaos.md draws its
+ * own seeds.
  */
 class ChaosRunIT {
 
@@ -38,8 +41,8 @@ class ChaosRunIT {
         List<String> unavailable = FaultInjector.unavailable(List.of(Fault.Kind.values()), new LocalStack(StackSettings.fromEnv(env)));
         assertThat(unavailable).as("services this test restarts must come from the test's local stack (./test.sh starts it)").isEmpty();
 
-        ChaosRun.Outcome outcome = ChaosRun.run(List.of("--duration", "180", "--rate", "7", "--fault-every", "6", "--first-fault-after", "5",
-            "--settle-timeout", "240", "--jar", JAR.toString(), "--dir", "target/chaos"), env);
+        ChaosRun.Outcome outcome = ChaosRun.run(List.of("--duration", "240", "--rate", "5", "--fault-every", "6", "--first-fault-after", "5",
+            "--settle-timeout", "240", "--seed", "1796003329656", "--pause", "40", "--jar", JAR.toString(), "--dir", "target/chaos"), env);
 
         assertThat(outcome.violations()).as(String.join("\n", outcome.report())).isZero();
         assertThat(outcome.faultKinds()).as(String.join("\n", outcome.report()))

@@ -15,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class InvariantsTest {
 
     private static final BigDecimal ONE = new BigDecimal("1.00");
+    private static final long S = 1_000_000_000L;
+    private static final java.net.URI GATEWAY = java.net.URI.create("http://127.0.0.1:8080");
 
     /** A run of three orders of customer c1: o1 shipped, o2 failed at shipping (compensated), o3 out of stock. */
     private static final class Picture {
@@ -53,10 +55,12 @@ class InvariantsTest {
         final Map<String, List<ChaosLoad.Seen>> seen = new HashMap<>(Map.of(
             "o1", List.of(new ChaosLoad.Seen(1, 1, "PENDING", 1), new ChaosLoad.Seen(1, 2, "PAID", 2),
                 new ChaosLoad.Seen(2, 2, "PAID", 3), new ChaosLoad.Seen(2, 4, "SHIPPED", 4))));
+        final List<ChaosLoad.Refusal> refusals = new ArrayList<>(List.of(new ChaosLoad.Refusal(120 * S, "UNAVAILABLE", GATEWAY)));
+        final List<Fault> faults = new ArrayList<>(List.of(new Fault(Fault.Kind.POSTGRESQL, "PostgreSQL", 100 * S, 110 * S, "")));
 
         List<Invariants.Violation> check() {
             return Invariants.check(new Invariants.Observed(sent, events, sagas, idempotency, payments, reservations, shipments, funded,
-                balances, stocked, stock, deadLetters, readModel, seen));
+                balances, stocked, stock, deadLetters, readModel, seen, refusals, faults));
         }
 
         List<Invariants.Rule> rules() {
@@ -209,5 +213,15 @@ class InvariantsTest {
         Picture q = new Picture();
         q.events.get("o2").set(4, failed(5, "PAYMENT_TIMEOUT: no answer within the retry budget"));
         assertThat(q.rules()).containsExactly(Invariants.Rule.OUTCOMES);
+    }
+
+    @Test
+    void aRefusalLongAfterTheLastFaultEndedIsAnAvailabilityViolation() {
+        Picture p = new Picture();
+        p.refusals.add(new ChaosLoad.Refusal(141 * S, "UNAVAILABLE", GATEWAY));
+        assertThat(p.check()).extracting(Invariants.Violation::detail).containsExactly(GATEWAY + " answered UNAVAILABLE 31.0 s after the last fault ended");
+        Picture q = new Picture();
+        q.refusals.add(new ChaosLoad.Refusal(50 * S, "no answer (connection refused)", GATEWAY));
+        assertThat(q.rules()).containsExactly(Invariants.Rule.AVAILABILITY);
     }
 }

@@ -20,11 +20,15 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 public final class EventBusCluster {
 
     /**
-     * How long a member may stay silent (killed, paused, cut off) before the others drop it and
-     * stop sending it requests. Hazelcast's default is 60 s; requests to a vanished member would
-     * time out for that long.
+     * How long a member may stay silent (paused, starved, cut off) before the others drop it and
+     * stop sending it requests; a killed member is dropped at once, when its connections close.
+     * Hazelcast's default is 60 s, for which requests to a hung member would time out. 10 s was
+     * too short: in the chaos run, on two cores busy with a restarting JVM, a healthy gateway
+     * missed 11 s of heartbeats and was split off.
      */
-    static final int SILENT_MEMBER_SECONDS = 10;
+    static final int SILENT_MEMBER_SECONDS = 30;
+    /** How often a member looks for another cluster of the same name to merge with. */
+    static final int MERGE_CHECK_SECONDS = 5;
 
     private EventBusCluster() {
     }
@@ -50,6 +54,12 @@ public final class EventBusCluster {
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(SILENT_MEMBER_SECONDS));
         config.setProperty("hazelcast.local.localAddress", cluster.host());
+        // A member dropped for silence (a long GC pause, SIGSTOP) comes back as a cluster of its own, and a restarted
+        // member may join it rather than the others: two event buses, each missing the other's handlers (the chaos run
+        // found a restarted gateway answering UNAVAILABLE for a minute). Hazelcast merges such splits, by default only
+        // after 300 s and then every 120 s; Vert.x publishes its handlers again after a merge. Look every few seconds.
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(MERGE_CHECK_SECONDS));
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(MERGE_CHECK_SECONDS));
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(20);
         JoinConfig join = network.getJoin();
