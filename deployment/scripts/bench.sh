@@ -7,6 +7,8 @@
 #   deployment/scripts/bench.sh load [--url URL] [--rate N | --clients N] [--duration S] [--warmup S] [--timeout S]
 #        [--ship-fail PCT] [--out-of-stock PCT] [--customers LIST | --spread-customers N] [--skus N] [--operator NAME[:PW]]
 #        [--raw-seconds S] [--no-raw] [--connections N] [--smoke] [--help]   (against a running ./run.sh; figures on stdout, progress on stderr)
+#   deployment/scripts/bench.sh subscribers [--url URL[,URL...]] [--clients 1000,5000,10000] [--orders N] [--gap-ms MS] [--timeout S]
+#        (against a running platform: N WebSocket clients following one customer's orders; connected, delivered, fan-out delay)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deployment/scripts/common.sh
@@ -16,7 +18,8 @@ case "${1:-}" in
   read-model) main=io.sagaway.bench.ReadModelBenchmark ;;
   api-latency) main=io.sagaway.bench.ApiLatencyBenchmark ;;
   load) main=io.sagaway.bench.LoadGenerator ;;
-  *) die "usage: deployment/scripts/bench.sh write-path|read-model|api-latency|load [options]" ;;
+  subscribers) main=io.sagaway.bench.SubscriberBenchmark ;;
+  *) die "usage: deployment/scripts/bench.sh write-path|read-model|api-latency|load|subscribers [options]" ;;
 esac
 shift
 ensure_prerequisites

@@ -9,7 +9,8 @@ public final class LruMap<K, V> extends LinkedHashMap<K, V> {
     private final int capacity;
 
     public LruMap(int capacity) {
-        super(Math.min(capacity, 1024), 0.75f, true);
+        // Starts small and grows: many maps (one per subscription) may each hold only a few entries.
+        super(16, 0.75f, true);
         this.capacity = capacity;
     }
 

@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * The steady load of a chaos run, through the public API only, as a careful client would send it:
  * every order carries an idempotency key, and an order without an answer, or refused as
  * UNAVAILABLE, CONFLICT or INTERNAL, is sent again with the same key through the next gateway,
- * until it is accepted or {@link #ACCEPT_WINDOW} has passed. Customers follow their orders on one
+ * after a pause that doubles from 0.5 s up to 4 s, until it is accepted or {@link #ACCEPT_WINDOW}
+ * has passed. Customers follow their orders on one
  * WebSocket per gateway; a connection that drops is opened again, on its gateway or the next one,
  * and the gap is recorded. Everything a client learns is recorded for the invariants.
  */
@@ -37,6 +38,7 @@ final class ChaosLoad {
     /** How long a client keeps sending an order again before it gives up on it. */
     static final Duration ACCEPT_WINDOW = Duration.ofSeconds(120);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
+    private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(4);
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(120);
     private static final Set<String> RETRIED_CODES = Set.of("UNAVAILABLE", "CONFLICT", "INTERNAL");
@@ -65,6 +67,7 @@ final class ChaosLoad {
     /** Answers that made a client send an order again, by reason and by the gateway that gave them. */
     private final Map<String, AtomicLong> retriesByReason = new ConcurrentHashMap<>();
     private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
+    private final Map<Integer, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final AtomicInteger epochs = new AtomicInteger();
     private final List<Lane> lanes = new ArrayList<>();
     private final Map<String, BigDecimal> funded = new LinkedHashMap<>();
@@ -98,6 +101,13 @@ final class ChaosLoad {
     record Refusal(long sentNanos, String reason, URI gateway) {
     }
 
+    /**
+     * One subscription connection: which customers it follows, from when it was subscribed until it
+     * dropped ({@code Long.MAX_VALUE} while it stays open).
+     */
+    record Subscription(int epoch, Set<String> customers, long openedNanos, long closedNanos) {
+    }
+
     /** One update a subscriber saw: {@code epoch} names the subscription (a new one after each reconnect). */
     record Seen(int epoch, int version, String status, long seenNanos) {
     }
@@ -115,6 +125,7 @@ final class ChaosLoad {
         final List<String> customers = new ArrayList<>();
         volatile SubscriptionSocket socket;
         volatile boolean reconnecting;
+        volatile int epoch;
 
         Lane(int home) {
             this.home = home;
@@ -270,7 +281,9 @@ final class ChaosLoad {
             }
             retriesByReason.computeIfAbsent(reason + " from :" + gateways.get(gateway).getPort(), r -> new AtomicLong()).incrementAndGet();
             refusals.add(new Refusal(sentNanos, reason, gateways.get(gateway)));
-            vertx.setTimer(RETRY_PAUSE.toMillis(), t -> send(order, (gateway + 1) % apis.size()));
+            // Backing off, as a careful client does: a platform that is down is not flooded by every waiting order at once.
+            long pause = Math.min(RETRY_PAUSE.toMillis() << Math.min(order.attempts - 1, 4), MAX_RETRY_PAUSE.toMillis());
+            vertx.setTimer(pause, t -> send(order, (gateway + 1) % apis.size()));
         });
     }
 
@@ -293,7 +306,11 @@ final class ChaosLoad {
         return SubscriptionSocket.open(vertx, gateways.get(gateway), operator, Duration.ofSeconds(5))
             .compose(socket -> Future.all(lane.customers.stream().map(customer -> socket.subscribe(customer + "#" + epoch, ORDER_UPDATES,
                     new JsonObject().put("customerId", customer), payload -> onUpdate(epoch, payload), why -> dropped(lane, gateway))).toList())
-                .map(socket));
+                .map(socket))
+            .onSuccess(socket -> {
+                lane.epoch = epoch;
+                subscriptions.put(epoch, new Subscription(epoch, Set.copyOf(lane.customers), System.nanoTime(), Long.MAX_VALUE));
+            });
     }
 
     private void onUpdate(int epoch, JsonObject payload) {
@@ -319,6 +336,7 @@ final class ChaosLoad {
         }
         lane.reconnecting = true;
         long closedNanos = System.nanoTime();
+        subscriptions.computeIfPresent(lane.epoch, (epoch, open) -> new Subscription(epoch, open.customers(), open.openedNanos(), closedNanos));
         // Whatever ended one subscription, the lane starts over on a new connection: the old one goes, with its other subscriptions.
         if (lane.socket != null) {
             lane.socket.close();
@@ -363,6 +381,10 @@ final class ChaosLoad {
 
     List<Reconnect> reconnects() {
         return List.copyOf(reconnects);
+    }
+
+    List<Subscription> subscriptions() {
+        return List.copyOf(subscriptions.values());
     }
 
     List<Refusal> refusals() {

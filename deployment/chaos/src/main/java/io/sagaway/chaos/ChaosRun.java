@@ -152,8 +152,9 @@ public final class ChaosRun {
             PlatformProcesses.sleep(Duration.ofSeconds(2));
             List<ChaosLoad.ClientOrder> orders = load.orders();
             List<Invariants.SentOrder> sent = orders.stream().map(o -> new Invariants.SentOrder(o.idempotencyKey, o.customerId, o.kind,
-                o.orderId, o.otherOrderId)).toList();
-            Invariants.Observed observed = stores.observe(sent, load.funded(), load.stocked(), load.seen(), load.refusals(), faults.injected());
+                o.orderId, o.otherOrderId, o.acceptedNanos)).toList();
+            Invariants.Observed observed = stores.observe(sent, load.funded(), load.stocked(), load.seen(), load.refusals(), faults.injected(),
+                load.subscriptions());
             List<Invariants.Violation> violations = Invariants.check(observed);
             List<String> report = ChaosReport.lines(options, orders, observed, faults.injected(), load, violations, settling, settleSeconds, start);
             List<String> kinds = new ArrayList<>(faults.injected().stream().filter(f -> !f.detail().startsWith("not injected"))

@@ -26,6 +26,7 @@ final class Invariants {
         "OrderCancelled", "CANCELLED");
     /** How long after a fault ended the API may still refuse an order (or not answer) before that counts. */
     static final long SERVE_AGAIN_WITHIN_SECONDS = 30;
+    static final long SUBSCRIBED_WITHIN_SECONDS = 2;
     private static final Pattern REASON_CODE = Pattern.compile("^[A-Z][A-Z_]+");
 
     private Invariants() {
@@ -39,6 +40,7 @@ final class Invariants {
         STOCK("stock is conserved"),
         EVENT_ORDER("per-order event order in the event store"),
         SUBSCRIBER_ORDER("per-order order in what subscribers saw"),
+        SUBSCRIBER_COMPLETE("a subscription that stayed open saw each order end"),
         EFFECTS("each effect applied once, as the outcome says"),
         READ_MODEL("the read model equals the event store"),
         DEAD_LETTERS("no dead letter without a reason"),
@@ -60,7 +62,7 @@ final class Invariants {
     }
 
     /** An order the client sent: its key, whom for, what it was meant to do, and the order id it was answered with (null if none). */
-    record SentOrder(String idempotencyKey, String customerId, FailureMix.Kind kind, String orderId, String otherOrderId) {
+    record SentOrder(String idempotencyKey, String customerId, FailureMix.Kind kind, String orderId, String otherOrderId, long acceptedNanos) {
     }
 
     /** One event of an order's stream; {@code reason} for OrderFailed, {@code total} and {@code items} for OrderPlaced. */
@@ -96,12 +98,14 @@ final class Invariants {
      * @param seen         the updates subscribers saw, by order id, in arrival order
      * @param refusals     the attempts at placing an order that came back without it
      * @param faults       the faults injected, each with its start and end
+     * @param subscriptions the subscriber connections, with when each was opened and dropped
      */
     record Observed(List<SentOrder> sent, Map<String, List<StoredEvent>> events, Map<String, String> sagas, Map<String, String> idempotency,
                     Map<String, Payment> payments, Map<String, Reservation> reservations, Map<String, String> shipments,
                     Map<String, BigDecimal> funded, Map<String, BigDecimal> balances, Map<String, Integer> stocked,
                     Map<String, StockRow> stock, List<DeadLetter> deadLetters, Map<String, ReadOrder> readModel,
-                    Map<String, List<ChaosLoad.Seen>> seen, List<ChaosLoad.Refusal> refusals, List<Fault> faults) {
+                    Map<String, List<ChaosLoad.Seen>> seen, List<ChaosLoad.Refusal> refusals, List<Fault> faults,
+                    List<ChaosLoad.Subscription> subscriptions) {
     }
 
     static List<Violation> check(Observed o) {
@@ -124,6 +128,7 @@ final class Invariants {
         deadLetters(o, violations);
         outcomes(o, violations);
         availability(o, violations);
+        subscriptionsComplete(o, violations);
         return violations;
     }
 
@@ -312,6 +317,30 @@ final class Invariants {
                     .mapToLong(f -> refusal.sentNanos() - f.endNanos()).min().orElse(-1);
                 violations.add(new Violation(Rule.AVAILABILITY, refusal.gateway() + " answered " + refusal.reason()
                     + (since < 0 ? " before any fault" : String.format(java.util.Locale.ROOT, " %.1f s after the last fault ended", since / 1e9))));
+            }
+        }
+    }
+
+    /**
+     * A subscription whose connection never dropped sees every order of its customers reach its
+     * end, whatever happened to the gateway meanwhile (a pause, a broker restart). Orders accepted
+     * in its first {@value #SUBSCRIBED_WITHIN_SECONDS} s are left out: the server registers a
+     * subscription a moment after the client sent it.
+     */
+    private static void subscriptionsComplete(Observed o, List<Violation> violations) {
+        long settle = SUBSCRIBED_WITHIN_SECONDS * 1_000_000_000L;
+        for (ChaosLoad.Subscription subscription : o.subscriptions()) {
+            if (subscription.closedNanos() != Long.MAX_VALUE) {
+                continue;
+            }
+            long missed = o.sent().stream().filter(s -> s.orderId() != null && subscription.customers().contains(s.customerId())
+                    && s.acceptedNanos() >= subscription.openedNanos() + settle && o.events().containsKey(s.orderId()))
+                .filter(s -> o.seen().getOrDefault(s.orderId(), List.of()).stream()
+                    .noneMatch(seen -> seen.epoch() == subscription.epoch() && TERMINAL_STATUSES.contains(seen.status())))
+                .count();
+            if (missed > 0) {
+                violations.add(new Violation(Rule.SUBSCRIBER_COMPLETE, "subscription " + subscription.epoch() + ", open throughout, never saw "
+                    + missed + " of its orders end"));
             }
         }
     }

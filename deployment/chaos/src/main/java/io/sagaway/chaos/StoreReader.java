@@ -105,7 +105,8 @@ final class StoreReader implements AutoCloseable {
 
     /** Everything the invariants need, besides what the clients recorded. */
     Invariants.Observed observe(List<Invariants.SentOrder> sent, Map<String, BigDecimal> funded, Map<String, Integer> stocked,
-                                Map<String, List<ChaosLoad.Seen>> seen, List<ChaosLoad.Refusal> refusals, List<Fault> faults) {
+                                Map<String, List<ChaosLoad.Seen>> seen, List<ChaosLoad.Refusal> refusals, List<Fault> faults,
+                                List<ChaosLoad.Subscription> subscriptions) {
         Map<String, List<Invariants.StoredEvent>> events = new LinkedHashMap<>();
         for (Row row : rows("SELECT aggregate_id, version, event_type, data FROM events WHERE aggregate_type = 'Order' "
             + "ORDER BY aggregate_id, version")) {
@@ -151,7 +152,7 @@ final class StoreReader implements AutoCloseable {
         rows("SELECT id::text AS id, consumer, topic, error FROM dead_letters").forEach(r -> deadLetters.add(
             new Invariants.DeadLetter(r.getString("id"), r.getString("consumer"), r.getString("topic"), r.getString("error"))));
         return new Invariants.Observed(sent, events, sagas, idempotency, payments, reservations, shipments, funded, balances, stocked,
-            stock, deadLetters, readModel(events.keySet()), seen, refusals, faults);
+            stock, deadLetters, readModel(events.keySet()), seen, refusals, faults, subscriptions);
     }
 
     /** The read model's orders, asked through the API as an operator, {@value #READ_BATCH} to a request. */

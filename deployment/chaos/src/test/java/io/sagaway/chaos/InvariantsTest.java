@@ -21,9 +21,9 @@ class InvariantsTest {
     /** A run of three orders of customer c1: o1 shipped, o2 failed at shipping (compensated), o3 out of stock. */
     private static final class Picture {
         final List<Invariants.SentOrder> sent = new ArrayList<>(List.of(
-            new Invariants.SentOrder("k1", "c1", FailureMix.Kind.SUCCESS, "o1", null),
-            new Invariants.SentOrder("k2", "c1", FailureMix.Kind.SHIP_FAIL, "o2", null),
-            new Invariants.SentOrder("k3", "c1", FailureMix.Kind.OUT_OF_STOCK, "o3", null)));
+            new Invariants.SentOrder("k1", "c1", FailureMix.Kind.SUCCESS, "o1", null, 10 * S),
+            new Invariants.SentOrder("k2", "c1", FailureMix.Kind.SHIP_FAIL, "o2", null, 11 * S),
+            new Invariants.SentOrder("k3", "c1", FailureMix.Kind.OUT_OF_STOCK, "o3", null, 12 * S)));
         final Map<String, List<Invariants.StoredEvent>> events = new HashMap<>(Map.of(
             "o1", new ArrayList<>(List.of(placed("S1"), event(2, "PaymentReceived"), event(3, "StockReserved"), event(4, "OrderShipped"))),
             "o2", new ArrayList<>(List.of(placed("S1"), event(2, "PaymentReceived"), event(3, "StockReserved"),
@@ -54,13 +54,19 @@ class InvariantsTest {
             "o3", new Invariants.ReadOrder("FAILED", 4, "FAILED")));
         final Map<String, List<ChaosLoad.Seen>> seen = new HashMap<>(Map.of(
             "o1", List.of(new ChaosLoad.Seen(1, 1, "PENDING", 1), new ChaosLoad.Seen(1, 2, "PAID", 2),
-                new ChaosLoad.Seen(2, 2, "PAID", 3), new ChaosLoad.Seen(2, 4, "SHIPPED", 4))));
+                new ChaosLoad.Seen(2, 2, "PAID", 3), new ChaosLoad.Seen(2, 4, "SHIPPED", 4)),
+            "o2", List.of(new ChaosLoad.Seen(2, 5, "FAILED", 5)),
+            "o3", List.of(new ChaosLoad.Seen(2, 4, "FAILED", 6))));
+        /** Subscription 1 dropped at 9 s; subscription 2, open from 5 s on, saw each order end. */
+        final List<ChaosLoad.Subscription> subscriptions = new ArrayList<>(List.of(
+            new ChaosLoad.Subscription(1, java.util.Set.of("c1"), 0, 9 * S),
+            new ChaosLoad.Subscription(2, java.util.Set.of("c1"), 5 * S, Long.MAX_VALUE)));
         final List<ChaosLoad.Refusal> refusals = new ArrayList<>(List.of(new ChaosLoad.Refusal(120 * S, "UNAVAILABLE", GATEWAY)));
         final List<Fault> faults = new ArrayList<>(List.of(new Fault(Fault.Kind.POSTGRESQL, "PostgreSQL", 100 * S, 110 * S, "")));
 
         List<Invariants.Violation> check() {
             return Invariants.check(new Invariants.Observed(sent, events, sagas, idempotency, payments, reservations, shipments, funded,
-                balances, stocked, stock, deadLetters, readModel, seen, refusals, faults));
+                balances, stocked, stock, deadLetters, readModel, seen, refusals, faults, subscriptions));
         }
 
         List<Invariants.Rule> rules() {
@@ -88,14 +94,14 @@ class InvariantsTest {
     @Test
     void anAcceptedOrderMissingFromTheEventStoreIsLost() {
         Picture p = new Picture();
-        p.sent.add(new Invariants.SentOrder("k4", "c1", FailureMix.Kind.SUCCESS, "o4", null));
+        p.sent.add(new Invariants.SentOrder("k4", "c1", FailureMix.Kind.SUCCESS, "o4", null, 13 * S));
         assertThat(p.rules()).containsExactly(Invariants.Rule.LOST);
     }
 
     @Test
     void oneKeyAnsweredWithTwoOrdersIsAViolation() {
         Picture p = new Picture();
-        p.sent.set(0, new Invariants.SentOrder("k1", "c1", FailureMix.Kind.SUCCESS, "o1", "o9"));
+        p.sent.set(0, new Invariants.SentOrder("k1", "c1", FailureMix.Kind.SUCCESS, "o1", "o9", 10 * S));
         assertThat(p.rules()).containsExactly(Invariants.Rule.LOST);
     }
 
@@ -157,21 +163,21 @@ class InvariantsTest {
     @Test
     void aSubscriberSeeingAnOlderVersionInTheSameSubscriptionIsOutOfOrder() {
         Picture p = new Picture();
-        p.seen.put("o1", List.of(new ChaosLoad.Seen(1, 2, "PAID", 1), new ChaosLoad.Seen(1, 1, "PENDING", 2)));
+        p.seen.put("o1", List.of(new ChaosLoad.Seen(2, 2, "PAID", 1), new ChaosLoad.Seen(2, 1, "PENDING", 2), new ChaosLoad.Seen(2, 4, "SHIPPED", 3)));
         assertThat(p.rules()).containsExactly(Invariants.Rule.SUBSCRIBER_ORDER);
     }
 
     @Test
     void anUpdateDeliveredTwiceInOneSubscriptionIsAViolation() {
         Picture p = new Picture();
-        p.seen.put("o1", List.of(new ChaosLoad.Seen(1, 2, "PAID", 1), new ChaosLoad.Seen(1, 2, "PAID", 2)));
+        p.seen.put("o1", List.of(new ChaosLoad.Seen(2, 2, "PAID", 1), new ChaosLoad.Seen(2, 2, "PAID", 2), new ChaosLoad.Seen(2, 4, "SHIPPED", 3)));
         assertThat(p.rules()).containsExactly(Invariants.Rule.SUBSCRIBER_ORDER);
     }
 
     @Test
     void aSubscriberSeeingAnotherEndThanTheStoreIsAViolation() {
         Picture p = new Picture();
-        p.seen.put("o2", List.of(new ChaosLoad.Seen(1, 5, "SHIPPED", 1)));
+        p.seen.put("o2", List.of(new ChaosLoad.Seen(2, 5, "SHIPPED", 1)));
         assertThat(p.rules()).containsExactly(Invariants.Rule.SUBSCRIBER_ORDER);
     }
 
@@ -208,7 +214,7 @@ class InvariantsTest {
     @Test
     void anOrderFailedByAFaultRatherThanItsInputBreaksTheMix() {
         Picture p = new Picture();
-        p.sent.set(0, new Invariants.SentOrder("k1", "c1", FailureMix.Kind.SHIP_FAIL, "o1", null));
+        p.sent.set(0, new Invariants.SentOrder("k1", "c1", FailureMix.Kind.SHIP_FAIL, "o1", null, 10 * S));
         assertThat(p.rules()).containsExactly(Invariants.Rule.OUTCOMES);
         Picture q = new Picture();
         q.events.get("o2").set(4, failed(5, "PAYMENT_TIMEOUT: no answer within the retry budget"));
@@ -223,5 +229,17 @@ class InvariantsTest {
         Picture q = new Picture();
         q.refusals.add(new ChaosLoad.Refusal(50 * S, "no answer (connection refused)", GATEWAY));
         assertThat(q.rules()).containsExactly(Invariants.Rule.AVAILABILITY);
+    }
+
+    @Test
+    void anOpenSubscriptionThatMissedAnOrdersEndIsAViolation() {
+        Picture p = new Picture();
+        p.seen.put("o3", List.of(new ChaosLoad.Seen(1, 4, "FAILED", 6)));
+        assertThat(p.check()).extracting(Invariants.Violation::detail)
+            .containsExactly("subscription 2, open throughout, never saw 1 of its orders end");
+        Picture dropped = new Picture();
+        dropped.seen.put("o3", List.of());
+        dropped.subscriptions.set(1, new ChaosLoad.Subscription(2, java.util.Set.of("c1"), 5 * S, 20 * S));
+        assertThat(dropped.check()).as("a dropped connection's losses show to its client").isEmpty();
     }
 }

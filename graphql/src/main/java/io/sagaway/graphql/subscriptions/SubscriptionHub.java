@@ -14,6 +14,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -34,7 +35,8 @@ import java.util.function.Supplier;
 /**
  * Fans order and saga updates out to this gateway's subscribers. It reads {@code order.events}
  * and {@code saga.events} from Kafka in a consumer group of its own (every gateway instance gets
- * every update, wherever the change happened), from the latest offset, committing nothing. Each
+ * every update, wherever the change happened), from the latest offset, committing nothing, and
+ * after a rebalance from where it was. Each
  * subscription sees an order's (or saga's) updates once and in version order: anything at or
  * below the version it last delivered is dropped. An order's updates wait, in order, for the
  * lookup of its customer, which is retried until it succeeds: none is lost or overtaken.
@@ -44,6 +46,13 @@ public final class SubscriptionHub {
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionHub.class);
     private static final int BUFFER = 256;
     private static final int CUSTOMER_CACHE = 10_000;
+    /**
+     * How many orders (or sagas) a subscription remembers the last delivered version of, to drop
+     * duplicates and older updates. Bounded: a subscription to every order (the admin UI's live
+     * view) would otherwise remember every order it ever saw. An update older than this many others
+     * of the same subscription is long past any redelivery.
+     */
+    private static final int DELIVERED_MEMORY = 10_000;
     private static final long LOOKUP_RETRY_MS = 200;
     private static final long LOOKUP_RETRY_MAX_MS = 5_000;
 
@@ -104,6 +113,14 @@ public final class SubscriptionHub {
     /** Per saga, placeOrder calls waiting for it to finish. */
     private final Map<String, Set<Promise<Long>>> finishWaiters = new ConcurrentHashMap<>();
     private KafkaConsumer<String, String> consumer;
+    /**
+     * The next offset of each partition this feed has read. After a rebalance (the process paused
+     * past its session, a broker restart) the partitions come back without a position, and this
+     * group commits none: without these the feed would jump to the latest offset and its
+     * subscribers, whose connections never dropped, would silently miss what happened meanwhile.
+     * Only touched on the consumer's context.
+     */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
     private Context context;
 
     public SubscriptionHub(Vertx vertx, TopicNames topics, String bootstrapServers, Pool pool) {
@@ -119,6 +136,7 @@ public final class SubscriptionHub {
         config.put("auto.offset.reset", "latest");
         consumer = KafkaConsumer.create(vertx, config);
         consumer.handler(record -> {
+            positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             if (sagaListeners.isEmpty() && finishWaiters.isEmpty() && !record.topic().equals(topics.orderEvents())) {
                 return; // a SagaUpdated carries the whole saga: not parsed unless someone follows sagas or waits for one
             }
@@ -135,7 +153,16 @@ public final class SubscriptionHub {
         });
         // Ready once partitions are assigned: reading from the latest offset, updates before that are not seen.
         Promise<Void> assigned = Promise.promise();
-        consumer.partitionsAssignedHandler(partitions -> assigned.tryComplete());
+        consumer.partitionsAssignedHandler(partitions -> {
+            assigned.tryComplete();
+            partitions.forEach(partition -> {
+                Long next = positions.get(partition);
+                if (next != null) {
+                    consumer.seek(partition, next).onFailure(e -> LOG.warn("subscription fan-out: cannot resume {} at offset {}: {}",
+                        partition, next, e.toString()));
+                }
+            });
+        });
         long fallback = vertx.setTimer(15_000, id -> {
             LOG.warn("subscription fan-out: no partitions assigned within 15 s; serving anyway");
             assigned.tryComplete();
@@ -151,7 +178,7 @@ public final class SubscriptionHub {
 
     /** Order status updates matching {@code filter}. */
     public BoundedPublisher<Map<String, Object>> orders(Predicate<OrderUpdate> filter) {
-        Map<String, Long> delivered = new HashMap<>();
+        Map<String, Long> delivered = new LruMap<>(DELIVERED_MEMORY);
         BoundedPublisher<Map<String, Object>> publisher = new BoundedPublisher<>(context, BUFFER, p -> orderListeners.removeIf(l -> l.publisher() == p));
         orderListeners.add(new Listener<>(filter, publisher, delivered));
         return publisher;
@@ -159,7 +186,7 @@ public final class SubscriptionHub {
 
     /** Saga updates (the Saga type's shape) matching {@code filter}. */
     public BoundedPublisher<Map<String, Object>> sagas(Predicate<JsonObject> filter) {
-        Map<String, Long> delivered = new HashMap<>();
+        Map<String, Long> delivered = new LruMap<>(DELIVERED_MEMORY);
         BoundedPublisher<Map<String, Object>> publisher = new BoundedPublisher<>(context, BUFFER, p -> sagaListeners.removeIf(l -> l.publisher() == p));
         sagaListeners.add(new Listener<>(filter, publisher, delivered));
         return publisher;

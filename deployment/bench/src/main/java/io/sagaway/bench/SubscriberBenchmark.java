@@ -1,0 +1,262 @@
+package io.sagaway.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Subscribers at scale: N WebSocket clients follow the same customer's orders
+ * ({@code orderStatusChanged(customerId:)}), orders of that customer are placed one after another,
+ * and each update's arrival at every client is recorded. Prints, by client count: connected,
+ * delivered (every client should get every update), and the fan-out delay (how much later than
+ * its first arrival an update reached each client). Clients are spread over the gateways given.
+ *
+ * <pre>
+ *   deployment/scripts/bench.sh subscribers [--url URL[,URL...]] [--clients 1000,5000,10000] [--orders 10] [--gap-ms 500]
+ *                                          [--timeout S] [--connect-parallel N]
+ * </pre>
+ * The clients run in this process, on the same machine as the platform: their own CPU (reading
+ * N messages per update) is in the figures, which are therefore an upper bound.
+ */
+public final class SubscriberBenchmark {
+
+    private static final String UPDATES = "subscription Updates($customerId: ID!) { orderStatusChanged(customerId: $customerId) "
+        + "{ orderId status version } }";
+    private static final String PLACE_ORDER = "mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { orderId } }";
+    /** The two fields a delivery is known by, read without parsing the whole message. */
+    private static final Pattern ORDER_ID = Pattern.compile("\"orderId\":\"([^\"]+)\"");
+    private static final Pattern VERSION = Pattern.compile("\"version\":(\\d+)");
+    private static final Pattern STATUS = Pattern.compile("\"status\":\"([A-Z]+)\"");
+    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Vertx vertx;
+    private final List<URI> urls;
+    private final GraphQLClient api;
+    private final String operator;
+    private final String customer;
+    private final String sku;
+    private final Duration timeout;
+    private final int connectParallel;
+
+    /** One step's figures. */
+    record Step(int clients, int connected, Map<String, Long> connectFailures, int closedEarly, int orders, FanOutTally.Summary summary,
+                double seconds) {
+    }
+
+    private SubscriberBenchmark(Vertx vertx, List<URI> urls, GraphQLClient api, String operator, String customer, String sku,
+                                Duration timeout, int connectParallel) {
+        this.vertx = vertx;
+        this.urls = urls;
+        this.api = api;
+        this.operator = operator;
+        this.customer = customer;
+        this.sku = sku;
+        this.timeout = timeout;
+        this.connectParallel = connectParallel;
+    }
+
+    public static void main(String[] args) {
+        List<String> arguments = Arrays.asList(args);
+        List<URI> urls = Arrays.stream(value(arguments, "--url", "http://localhost:8080").split(",")).map(URI::create).toList();
+        List<Integer> steps = Arrays.stream(value(arguments, "--clients", "1000,5000,10000").split(",")).map(Integer::parseInt).toList();
+        int orders = Integer.parseInt(value(arguments, "--orders", "10"));
+        long gapMs = Long.parseLong(value(arguments, "--gap-ms", "500"));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(value(arguments, "--timeout", "60")));
+        int connectParallel = Integer.parseInt(value(arguments, "--connect-parallel", "200"));
+        Vertx vertx = Vertx.vertx();
+        GraphQLClient api = GraphQLClient.create(vertx, urls.get(0), 8);
+        try {
+            String operator = Bench.await(api.token("admin", "admin"), SETUP_TIMEOUT);
+            String run = HexFormat.of().formatHex(java.security.SecureRandom.getSeed(3));
+            String customer = "subs-" + run;
+            String sku = "SUBS-" + run;
+            int total = orders * steps.size() + steps.size();
+            Bench.await(api.data(operator, "mutation($c: ID!, $a: Decimal!, $s: String!, $n: Int!) { creditAccount(customerId: $c, amount: $a) "
+                + "{ balance } adjustStock(sku: $s, delta: $n) { available } }", new JsonObject().put("c", customer)
+                .put("a", BigDecimal.valueOf(total).toPlainString()).put("s", sku).put("n", total)), SETUP_TIMEOUT);
+            SubscriberBenchmark bench = new SubscriberBenchmark(vertx, urls, api, operator, customer, sku, timeout, connectParallel);
+            Bench.print(String.format(Locale.ROOT, "subscribers of one customer's orders (%s) over %d gateway(s) %s; %d orders a step, %d ms apart",
+                customer, urls.size(), urls, orders, gapMs));
+            Bench.print("clients  connected  failed  updates  delivered         fan-out p50 / p90 / p99 / max (ms)   duplicates");
+            for (int clients : steps) {
+                Step step = bench.step(clients, orders, gapMs);
+                Bench.print(String.format(Locale.ROOT, "%7d  %9d  %6d  %7d  %9d (%5.1f%%)  %7.1f / %7.1f / %7.1f / %7.1f   %d%s",
+                    step.clients(), step.connected(), step.clients() - step.connected(), step.summary().updates(), step.summary().delivered(),
+                    100 * step.summary().deliveredShare(), step.summary().fanOutMillis().p50(), step.summary().fanOutMillis().p90(),
+                    step.summary().fanOutMillis().p99(), step.summary().fanOutMillis().max(), step.summary().duplicates(),
+                    (step.connectFailures().isEmpty() ? "" : "  connect failures " + step.connectFailures())
+                        + (step.closedEarly() == 0 ? "" : "  closed during the step " + step.closedEarly())));
+            }
+        } finally {
+            api.close();
+            Bench.await(vertx.close(), Duration.ofSeconds(30));
+        }
+    }
+
+    /** Connects {@code clients}, checks each delivers, places the orders, waits for every client to have every update, disconnects. */
+    private Step step(int clients, int orders, long gapMs) {
+        long start = System.nanoTime();
+        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(clients + 10)
+            .setConnectTimeout(30_000));
+        FanOutTally ends = new FanOutTally();
+        FanOutTally tally = new FanOutTally();
+        Map<String, Boolean> measured = new ConcurrentHashMap<>();
+        List<WebSocket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, LongAdder> failures = new TreeMap<>();
+        AtomicInteger closedEarly = new AtomicInteger();
+        AtomicInteger next = new AtomicInteger();
+        List<Future<Void>> lanes = new ArrayList<>();
+        for (int lane = 0; lane < Math.min(connectParallel, clients); lane++) {
+            Promise<Void> done = Promise.promise();
+            connectNext(client, clients, next, sockets, failures, closedEarly, ends, tally, measured, done);
+            lanes.add(done.future());
+        }
+        Bench.await(Future.all(lanes), SETUP_TIMEOUT.multipliedBy(Math.max(1, clients / 2000)));
+        int connected = sockets.size();
+        try {
+            // A probe order: every connected client has it before the measured orders, so each subscription is live.
+            String probe = place();
+            awaitAll(ends, probe, connected);
+            List<String> placed = new ArrayList<>();
+            for (int i = 0; i < orders; i++) {
+                String orderId = place();
+                measured.put(orderId, true);
+                placed.add(orderId);
+                pause(gapMs);
+            }
+            for (String orderId : placed) {
+                awaitAll(ends, orderId, connected);
+            }
+            Map<String, Long> failed = new TreeMap<>();
+            synchronized (failures) {
+                failures.forEach((why, count) -> failed.put(why, count.sum()));
+            }
+            return new Step(clients, connected, failed, closedEarly.get(), orders, tally.summary(connected), (System.nanoTime() - start) / 1e9);
+        } finally {
+            List<WebSocket> all;
+            synchronized (sockets) {
+                all = List.copyOf(sockets);
+            }
+            measured.clear();
+            Bench.await(Future.join(all.stream().map(ws -> ws.close().otherwiseEmpty()).toList()).otherwiseEmpty(), Duration.ofSeconds(60));
+            Bench.await(client.close(), Duration.ofSeconds(30));
+        }
+    }
+
+    private void connectNext(WebSocketClient client, int clients, AtomicInteger next, List<WebSocket> sockets, Map<String, LongAdder> failures,
+                             AtomicInteger closedEarly, FanOutTally ends, FanOutTally tally, Map<String, Boolean> measured,
+                             Promise<Void> lane) {
+        int index = next.getAndIncrement();
+        if (index >= clients) {
+            lane.tryComplete();
+            return;
+        }
+        URI url = urls.get(index % urls.size());
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(url.getHost()).setPort(url.getPort()).setURI("/graphql")
+            .addSubProtocol("graphql-transport-ws");
+        client.connect(options).compose(ws -> subscribe(ws, index, ends, tally, measured, closedEarly)).onComplete(result -> {
+            if (result.succeeded()) {
+                sockets.add(result.result());
+            } else {
+                synchronized (failures) {
+                    failures.computeIfAbsent(String.valueOf(result.cause().getMessage()).replaceAll("[0-9]+", "N"), k -> new LongAdder()).increment();
+                }
+            }
+            connectNext(client, clients, next, sockets, failures, closedEarly, ends, tally, measured, lane);
+        });
+    }
+
+    /** Initialises the connection and subscribes; succeeds once the server acknowledged the connection. */
+    private Future<WebSocket> subscribe(WebSocket ws, int index, FanOutTally ends, FanOutTally tally, Map<String, Boolean> measured,
+                                        AtomicInteger closedEarly) {
+        Promise<WebSocket> acknowledged = Promise.promise();
+        ws.textMessageHandler(text -> {
+            long now = System.nanoTime();
+            if (text.contains("\"next\"")) {
+                Matcher id = ORDER_ID.matcher(text);
+                Matcher version = VERSION.matcher(text);
+                if (id.find() && version.find()) {
+                    if (measured.containsKey(id.group(1))) {
+                        tally.delivered(index, id.group(1) + "@" + version.group(1), now);
+                    }
+                    Matcher status = STATUS.matcher(text);
+                    if (status.find() && isTerminal(status.group(1))) {
+                        ends.delivered(index, id.group(1), now);
+                    }
+                }
+            } else if (text.contains("\"connection_ack\"")) {
+                ws.writeTextMessage(new JsonObject().put("id", "1").put("type", "subscribe").put("payload", new JsonObject()
+                    .put("query", UPDATES).put("variables", new JsonObject().put("customerId", customer))).encode());
+                acknowledged.tryComplete(ws);
+            } else if (text.contains("\"ping\"")) {
+                ws.writeTextMessage("{\"type\":\"pong\"}");
+            }
+        });
+        ws.closeHandler(v -> {
+            if (!acknowledged.tryFail("closed before the server acknowledged it")) {
+                closedEarly.incrementAndGet();
+            }
+        });
+        ws.writeTextMessage(new JsonObject().put("type", "connection_init")
+            .put("payload", new JsonObject().put("Authorization", "Bearer " + operator)).encode());
+        return acknowledged.future().timeout(30, TimeUnit.SECONDS);
+    }
+
+    private static boolean isTerminal(String status) {
+        return "SHIPPED".equals(status) || "FAILED".equals(status) || "CANCELLED".equals(status);
+    }
+
+    private String place() {
+        JsonObject input = new JsonObject().put("customerId", customer)
+            .put("items", new JsonArray().add(new JsonObject().put("sku", sku).put("quantity", 1).put("unitPrice", "1.00")))
+            .put("shippingAddress", new JsonObject().put("line1", "1 Sejong-daero").put("city", "Seoul").put("postalCode", "04524")
+                .put("country", "KR"));
+        return Bench.await(api.data(operator, PLACE_ORDER, new JsonObject().put("input", input)), SETUP_TIMEOUT)
+            .getJsonObject("placeOrder").getString("orderId");
+    }
+
+    /** Until every one of {@code clients} has the order's terminal update, or the timeout. */
+    private void awaitAll(FanOutTally ends, String orderId, int clients) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (ends.receivedBy(orderId) < clients && System.nanoTime() < deadline) {
+            pause(50);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static String value(List<String> args, String name, String fallback) {
+        int at = args.indexOf(name);
+        return at >= 0 && at + 1 < args.size() ? args.get(at + 1) : fallback;
+    }
+}
