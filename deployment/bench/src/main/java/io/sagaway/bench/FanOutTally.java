@@ -46,16 +46,38 @@ final class FanOutTally {
         return update == null ? 0 : update.arrivals.size();
     }
 
+    /** The updates that fewer than {@code clients} clients received, with how many did. */
+    Map<String, Integer> incomplete(int clients, java.util.function.Predicate<String> counted) {
+        Map<String, Integer> short_ = new java.util.TreeMap<>();
+        updates.forEach((key, update) -> {
+            if (counted.test(key) && update.arrivals.size() < clients) {
+                short_.put(key, update.arrivals.size());
+            }
+        });
+        return short_;
+    }
+
     Summary summary(int clients) {
+        return summary(clients, key -> true);
+    }
+
+    /** The figures of the updates whose key {@code counted} accepts. */
+    Summary summary(int clients, java.util.function.Predicate<String> counted) {
         List<Double> delays = new ArrayList<>();
         long delivered = 0;
-        for (Update update : updates.values()) {
+        int kept = 0;
+        for (var entry : updates.entrySet()) {
+            if (!counted.test(entry.getKey())) {
+                continue;
+            }
+            kept++;
+            Update update = entry.getValue();
             long first = update.first.get();
             for (long arrival : update.arrivals.values()) {
                 delays.add((arrival - first) / 1e6);
             }
             delivered += update.arrivals.size();
         }
-        return new Summary(updates.size(), delivered, (long) updates.size() * clients, duplicates.sum(), Distribution.of(delays));
+        return new Summary(kept, delivered, (long) kept * clients, duplicates.sum(), Distribution.of(delays));
     }
 }

@@ -62,8 +62,13 @@ public final class SubscriberBenchmark {
     private final int connectParallel;
 
     /** One step's figures. */
+    /**
+     * @param summary   every client, each delay from the update's first arrival at any client
+     * @param byGateway each gateway's clients, each delay from the update's first arrival at one of them: what a
+     *                  gateway's own subscribers cost it, without the skew between the gateways' feeds
+     */
     record Step(int clients, int connected, Map<String, Long> connectFailures, int closedEarly, int orders, FanOutTally.Summary summary,
-                double seconds) {
+                List<FanOutTally.Summary> byGateway, double seconds) {
     }
 
     private SubscriberBenchmark(Vertx vertx, List<URI> urls, GraphQLClient api, String operator, String customer, String sku,
@@ -109,6 +114,12 @@ public final class SubscriberBenchmark {
                     step.summary().fanOutMillis().p99(), step.summary().fanOutMillis().max(), step.summary().duplicates(),
                     (step.connectFailures().isEmpty() ? "" : "  connect failures " + step.connectFailures())
                         + (step.closedEarly() == 0 ? "" : "  closed during the step " + step.closedEarly())));
+                for (int g = 0; urls.size() > 1 && g < urls.size(); g++) {
+                    FanOutTally.Summary own = step.byGateway().get(g);
+                    Bench.print(String.format(Locale.ROOT, "  %-23s %7d  %9d (%5.1f%%)  %7.1f / %7.1f / %7.1f / %7.1f   %d   (from the first arrival at this gateway's clients)",
+                        urls.get(g).getAuthority(), own.updates(), own.delivered(), 100 * own.deliveredShare(), own.fanOutMillis().p50(),
+                        own.fanOutMillis().p90(), own.fanOutMillis().p99(), own.fanOutMillis().max(), own.duplicates()));
+                }
             }
         } finally {
             api.close();
@@ -119,43 +130,134 @@ public final class SubscriberBenchmark {
     /** Connects {@code clients}, checks each delivers, places the orders, waits for every client to have every update, disconnects. */
     private Step step(int clients, int orders, long gapMs) {
         long start = System.nanoTime();
-        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(clients + 10)
-            .setConnectTimeout(30_000));
-        FanOutTally ends = new FanOutTally();
-        FanOutTally tally = new FanOutTally();
-        Map<String, Boolean> measured = new ConcurrentHashMap<>();
-        List<WebSocket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
-        Map<String, LongAdder> failures = new TreeMap<>();
-        AtomicInteger closedEarly = new AtomicInteger();
-        AtomicInteger next = new AtomicInteger();
-        List<Future<Void>> lanes = new ArrayList<>();
-        for (int lane = 0; lane < Math.min(connectParallel, clients); lane++) {
-            Promise<Void> done = Promise.promise();
-            connectNext(client, clients, next, sockets, failures, closedEarly, ends, tally, measured, done);
-            lanes.add(done.future());
-        }
-        Bench.await(Future.all(lanes), SETUP_TIMEOUT.multipliedBy(Math.max(1, clients / 2000)));
-        int connected = sockets.size();
+        StepRun run = new StepRun(clients);
+        run.connectAll();
+        int connected = run.sockets.size();
         try {
             // A probe order: every connected client has it before the measured orders, so each subscription is live.
-            String probe = place();
-            awaitAll(ends, probe, connected);
+            awaitAll(run.ends, place(), connected);
             List<String> placed = new ArrayList<>();
             for (int i = 0; i < orders; i++) {
                 String orderId = place();
-                measured.put(orderId, true);
+                run.measured.put(orderId, true);
                 placed.add(orderId);
                 pause(gapMs);
             }
             for (String orderId : placed) {
-                awaitAll(ends, orderId, connected);
+                awaitAll(run.ends, orderId, connected);
+            }
+            java.util.function.Predicate<String> ofMeasured = key -> run.measured.containsKey(key.substring(0, key.indexOf('@')));
+            Map<String, Integer> incomplete = run.tally.incomplete(connected, ofMeasured);
+            if (!incomplete.isEmpty()) {
+                System.err.println("updates not received by every client (received by): " + incomplete);
             }
             Map<String, Long> failed = new TreeMap<>();
-            synchronized (failures) {
-                failures.forEach((why, count) -> failed.put(why, count.sum()));
+            run.failures.forEach((why, count) -> failed.put(why, count.sum()));
+            List<FanOutTally.Summary> byGateway = new ArrayList<>();
+            for (int g = 0; g < urls.size(); g++) {
+                int gateway = g;
+                long onIt = run.connectedClients.keySet().stream().filter(i -> i % urls.size() == gateway).count();
+                byGateway.add(run.perGateway.get(g).summary((int) onIt, ofMeasured));
             }
-            return new Step(clients, connected, failed, closedEarly.get(), orders, tally.summary(connected), (System.nanoTime() - start) / 1e9);
+            return new Step(clients, connected, failed, run.closedEarly.get(), orders, run.tally.summary(connected, ofMeasured), byGateway,
+                (System.nanoTime() - start) / 1e9);
         } finally {
+            run.closeAll();
+        }
+    }
+
+    /** One step's clients and what they received. */
+    private final class StepRun {
+        private final int clients;
+        private final WebSocketClient client;
+        /** Terminal updates of every order (the probe's too), to know when all clients have an order's end. */
+        private final FanOutTally ends = new FanOutTally();
+        /** Every update of the measured orders, over all clients. */
+        private final FanOutTally tally = new FanOutTally();
+        /** The same, per gateway (client i is on gateway i mod the gateway count). */
+        private final List<FanOutTally> perGateway = urls.stream().map(u -> new FanOutTally()).toList();
+        private final Map<String, Boolean> measured = new ConcurrentHashMap<>();
+        private final List<WebSocket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Map<Integer, Boolean> connectedClients = new ConcurrentHashMap<>();
+        private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+        private final AtomicInteger closedEarly = new AtomicInteger();
+        private final AtomicInteger next = new AtomicInteger();
+
+        StepRun(int clients) {
+            this.clients = clients;
+            this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(clients + 10).setConnectTimeout(30_000));
+        }
+
+        /** Connects every client, {@code connectParallel} at a time. */
+        void connectAll() {
+            List<Future<Void>> lanes = new ArrayList<>();
+            for (int lane = 0; lane < Math.min(connectParallel, clients); lane++) {
+                Promise<Void> done = Promise.promise();
+                connectNext(done);
+                lanes.add(done.future());
+            }
+            Bench.await(Future.all(lanes), SETUP_TIMEOUT.multipliedBy(Math.max(1, clients / 2000)));
+        }
+
+        private void connectNext(Promise<Void> lane) {
+            int index = next.getAndIncrement();
+            if (index >= clients) {
+                lane.tryComplete();
+                return;
+            }
+            URI url = urls.get(index % urls.size());
+            WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(url.getHost()).setPort(url.getPort()).setURI("/graphql")
+                .addSubProtocol("graphql-transport-ws");
+            client.connect(options).compose(ws -> subscribe(ws, index)).onComplete(result -> {
+                if (result.succeeded()) {
+                    sockets.add(result.result());
+                    connectedClients.put(index, true);
+                } else {
+                    failures.computeIfAbsent(String.valueOf(result.cause().getMessage()).replaceAll("[0-9]+", "N"), k -> new LongAdder())
+                        .increment();
+                }
+                connectNext(lane);
+            });
+        }
+
+        /** Initialises the connection and subscribes; succeeds once the server acknowledged the connection. */
+        private Future<WebSocket> subscribe(WebSocket ws, int index) {
+            Promise<WebSocket> acknowledged = Promise.promise();
+            FanOutTally own = perGateway.get(index % perGateway.size());
+            ws.textMessageHandler(text -> {
+                long now = System.nanoTime();
+                if (text.contains("\"next\"")) {
+                    Matcher id = ORDER_ID.matcher(text);
+                    Matcher version = VERSION.matcher(text);
+                    if (id.find() && version.find()) {
+                        // Every order's updates are kept: a measured order's first ones may come before placeOrder's answer does.
+                        String key = id.group(1) + "@" + version.group(1);
+                        tally.delivered(index, key, now);
+                        own.delivered(index, key, now);
+                        Matcher status = STATUS.matcher(text);
+                        if (status.find() && isTerminal(status.group(1))) {
+                            ends.delivered(index, id.group(1), now);
+                        }
+                    }
+                } else if (text.contains("\"connection_ack\"")) {
+                    ws.writeTextMessage(new JsonObject().put("id", "1").put("type", "subscribe").put("payload", new JsonObject()
+                        .put("query", UPDATES).put("variables", new JsonObject().put("customerId", customer))).encode());
+                    acknowledged.tryComplete(ws);
+                } else if (text.contains("\"ping\"")) {
+                    ws.writeTextMessage("{\"type\":\"pong\"}");
+                }
+            });
+            ws.closeHandler(v -> {
+                if (!acknowledged.tryFail("closed before the server acknowledged it")) {
+                    closedEarly.incrementAndGet();
+                }
+            });
+            ws.writeTextMessage(new JsonObject().put("type", "connection_init")
+                .put("payload", new JsonObject().put("Authorization", "Bearer " + operator)).encode());
+            return acknowledged.future().timeout(30, TimeUnit.SECONDS);
+        }
+
+        void closeAll() {
             List<WebSocket> all;
             synchronized (sockets) {
                 all = List.copyOf(sockets);
@@ -164,65 +266,6 @@ public final class SubscriberBenchmark {
             Bench.await(Future.join(all.stream().map(ws -> ws.close().otherwiseEmpty()).toList()).otherwiseEmpty(), Duration.ofSeconds(60));
             Bench.await(client.close(), Duration.ofSeconds(30));
         }
-    }
-
-    private void connectNext(WebSocketClient client, int clients, AtomicInteger next, List<WebSocket> sockets, Map<String, LongAdder> failures,
-                             AtomicInteger closedEarly, FanOutTally ends, FanOutTally tally, Map<String, Boolean> measured,
-                             Promise<Void> lane) {
-        int index = next.getAndIncrement();
-        if (index >= clients) {
-            lane.tryComplete();
-            return;
-        }
-        URI url = urls.get(index % urls.size());
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(url.getHost()).setPort(url.getPort()).setURI("/graphql")
-            .addSubProtocol("graphql-transport-ws");
-        client.connect(options).compose(ws -> subscribe(ws, index, ends, tally, measured, closedEarly)).onComplete(result -> {
-            if (result.succeeded()) {
-                sockets.add(result.result());
-            } else {
-                synchronized (failures) {
-                    failures.computeIfAbsent(String.valueOf(result.cause().getMessage()).replaceAll("[0-9]+", "N"), k -> new LongAdder()).increment();
-                }
-            }
-            connectNext(client, clients, next, sockets, failures, closedEarly, ends, tally, measured, lane);
-        });
-    }
-
-    /** Initialises the connection and subscribes; succeeds once the server acknowledged the connection. */
-    private Future<WebSocket> subscribe(WebSocket ws, int index, FanOutTally ends, FanOutTally tally, Map<String, Boolean> measured,
-                                        AtomicInteger closedEarly) {
-        Promise<WebSocket> acknowledged = Promise.promise();
-        ws.textMessageHandler(text -> {
-            long now = System.nanoTime();
-            if (text.contains("\"next\"")) {
-                Matcher id = ORDER_ID.matcher(text);
-                Matcher version = VERSION.matcher(text);
-                if (id.find() && version.find()) {
-                    if (measured.containsKey(id.group(1))) {
-                        tally.delivered(index, id.group(1) + "@" + version.group(1), now);
-                    }
-                    Matcher status = STATUS.matcher(text);
-                    if (status.find() && isTerminal(status.group(1))) {
-                        ends.delivered(index, id.group(1), now);
-                    }
-                }
-            } else if (text.contains("\"connection_ack\"")) {
-                ws.writeTextMessage(new JsonObject().put("id", "1").put("type", "subscribe").put("payload", new JsonObject()
-                    .put("query", UPDATES).put("variables", new JsonObject().put("customerId", customer))).encode());
-                acknowledged.tryComplete(ws);
-            } else if (text.contains("\"ping\"")) {
-                ws.writeTextMessage("{\"type\":\"pong\"}");
-            }
-        });
-        ws.closeHandler(v -> {
-            if (!acknowledged.tryFail("closed before the server acknowledged it")) {
-                closedEarly.incrementAndGet();
-            }
-        });
-        ws.writeTextMessage(new JsonObject().put("type", "connection_init")
-            .put("payload", new JsonObject().put("Authorization", "Bearer " + operator)).encode());
-        return acknowledged.future().timeout(30, TimeUnit.SECONDS);
     }
 
     private static boolean isTerminal(String status) {

@@ -26,4 +26,16 @@ class FanOutTallyTest {
         assertThat(tally.receivedBy("o1@2")).isEqualTo(2);
         assertThat(tally.receivedBy("o9@1")).isZero();
     }
+
+    @Test
+    void onlyTheCountedUpdatesMakeTheFigures() {
+        FanOutTally tally = new FanOutTally();
+        tally.delivered(0, "probe@1", 1_000_000);
+        tally.delivered(0, "o1@1", 2_000_000);
+        tally.delivered(1, "o1@1", 4_000_000);
+        FanOutTally.Summary summary = tally.summary(2, key -> key.startsWith("o1@"));
+        assertThat(summary.updates()).isEqualTo(1);
+        assertThat(summary.delivered()).isEqualTo(2);
+        assertThat(tally.incomplete(2, key -> true)).containsExactly(java.util.Map.entry("probe@1", 1));
+    }
 }
