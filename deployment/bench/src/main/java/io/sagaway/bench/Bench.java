@@ -13,16 +13,26 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** Small helpers shared by the benchmarks: blocking on futures from main, argument parsing, printing, scratch names and topics. */
-final class Bench {
+public final class Bench {
 
     private Bench() {
     }
 
-    static <T> T await(Future<T> future, Duration timeout) {
+    public static <T> T await(Future<T> future, Duration timeout) {
         try {
             return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("benchmark step failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sleeps on the calling thread (never an event loop); an interrupt ends the run. */
+    public static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

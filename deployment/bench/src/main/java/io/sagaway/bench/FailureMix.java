@@ -1,5 +1,9 @@
 package io.sagaway.bench;
 
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 
 /**
  * Which orders the load generator means to fail, and how: {@code shipFailPercent} of them go to
@@ -7,6 +11,11 @@ package io.sagaway.bench;
  * stock, the rest should ship. Deterministic and evenly spread, so even a short run gets its share.
  */
 public record FailureMix(double shipFailPercent, double outOfStockPercent) {
+
+    /** The statuses an order ends in. */
+    public static final Set<String> TERMINAL_STATUSES = Set.of("SHIPPED", "FAILED", "CANCELLED");
+    /** The leading code of a failure reason, e.g. ADDRESS_REJECTED in "ADDRESS_REJECTED: country ZZ is not served". */
+    private static final Pattern REASON_CODE = Pattern.compile("^[A-Z][A-Z_]+");
 
     /** frac(n·φ) for n = 1, 2, 3... spreads evenly over [0, 1) for every prefix of the sequence (a low-discrepancy sequence). */
     private static final double GOLDEN_RATIO_FRACTION = 0.6180339887498949;
@@ -44,5 +53,14 @@ public record FailureMix(double shipFailPercent, double outOfStockPercent) {
             return Kind.SHIP_FAIL;
         }
         return position < shipFailPercent + outOfStockPercent ? Kind.OUT_OF_STOCK : Kind.SUCCESS;
+    }
+
+    /** The leading code of a failure reason (its kind of failure), or null when it has none. */
+    public static String reasonCode(String reason) {
+        if (reason == null) {
+            return null;
+        }
+        Matcher matcher = REASON_CODE.matcher(reason);
+        return matcher.find() ? matcher.group() : null;
     }
 }

@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +43,6 @@ final class LoadRun {
     static final String STOCKED_SKU = "BENCH-LOAD";
     /** The SKU set to 0 available before the run, so orders of it fail OUT_OF_STOCK. */
     static final String EMPTY_SKU = "BENCH-LOAD-EMPTY";
-    /** No country's code (ISO 3166 leaves ZZ to users), so never served: shipping fails ADDRESS_REJECTED. */
-    static final String UNSERVED_COUNTRY = "ZZ";
-    static final BigDecimal UNIT_PRICE = new BigDecimal("1.00");
 
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration ERROR_PAUSE = Duration.ofMillis(100);
@@ -161,7 +157,7 @@ final class LoadRun {
             }
         }
         if (options.spreads()) {
-            BigDecimal money = UNIT_PRICE.multiply(BigDecimal.valueOf(options.spreadShare() + 1));
+            BigDecimal money = OrderInputs.UNIT_PRICE.multiply(BigDecimal.valueOf(options.spreadShare() + 1));
             // Many accounts: a few top-ups at a time, with time for each, rather than all at once within one deadline.
             Bench.await(inTurn(customers, SPREAD_SETUP_PARALLEL, c -> creditUpTo(operator, c.customerId(), money)),
                 SETUP_TIMEOUT.plusMillis(50L * customers.size()));
@@ -173,7 +169,7 @@ final class LoadRun {
             }
             return;
         }
-        BigDecimal money = UNIT_PRICE.multiply(BigDecimal.valueOf(orders));
+        BigDecimal money = OrderInputs.UNIT_PRICE.multiply(BigDecimal.valueOf(orders));
         Bench.await(Future.all(customers.stream().map(c -> creditUpTo(operator, c.customerId(), money)).toList()), SETUP_TIMEOUT);
         LOG.info("{} SKUs {}-* topped up to {} available, {} emptied, each customer's account to at least {}", options.skus(), STOCKED_SKU,
             needed, EMPTY_SKU, money);
@@ -426,23 +422,17 @@ final class LoadRun {
         return STOCKED_SKU + "-" + index;
     }
 
-    /** An order of one unit at {@link #UNIT_PRICE}: the kind decides the SKU (stocked ones in turn) and the country. */
+    /** An order of one unit: the kind decides the SKU (stocked ones in turn) and the country. */
     private JsonObject orderInput(Customer customer, FailureMix.Kind kind) {
         String sku = kind == FailureMix.Kind.OUT_OF_STOCK ? EMPTY_SKU : stockedSku((int) (skuTurn.getAndIncrement() % options.skus()));
-        String country = kind == FailureMix.Kind.SHIP_FAIL ? UNSERVED_COUNTRY : "KR";
-        return new JsonObject().put("input", new JsonObject()
-            .put("customerId", customer.customerId())
-            .put("items", new JsonArray().add(new JsonObject().put("sku", sku).put("quantity", 1).put("unitPrice", UNIT_PRICE.toPlainString())))
-            .put("shippingAddress", new JsonObject().put("line1", "1 Sejong-daero").put("city", "Seoul").put("postalCode", "04524")
-                .put("country", country))
-            .put("waitFor", "ACCEPTED"));
+        return new JsonObject().put("input", OrderInputs.oneUnit(kind, customer.customerId(), sku).put("waitFor", "ACCEPTED"));
     }
 
     /** Waits, within the timeout after the load, for every order to be answered and every accepted one to finish. */
     private void drain() {
         long deadline = loadEndNanos + options.timeout().toNanos();
         while (!ledger.settled() && System.nanoTime() < deadline) {
-            pause(Duration.ofMillis(100));
+            Bench.pause(Duration.ofMillis(100));
         }
     }
 
@@ -477,15 +467,6 @@ final class LoadRun {
 
         private String phase(long now) {
             return now < warmupEndNanos ? " warm-up" : now < loadEndNanos ? " steady " : " drain  ";
-        }
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

@@ -5,12 +5,9 @@ import io.vertx.core.Promise;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What the load generator knows of its orders: placed, accepted or refused, and the terminal
@@ -20,9 +17,6 @@ import java.util.regex.Pattern;
  */
 final class OrderLedger {
 
-    static final Set<String> TERMINAL_STATUSES = Set.of("SHIPPED", "FAILED", "CANCELLED");
-    /** The leading code of a failure reason, e.g. ADDRESS_REJECTED in "ADDRESS_REJECTED: country ZZ is not served". */
-    private static final Pattern REASON_CODE = Pattern.compile("^[A-Z][A-Z_]+");
     /** Terminal statuses kept for orders whose acceptance has not come back yet; others' orders of the same customers are dropped past this. */
     private static final int UNCLAIMED_LIMIT = 10_000;
 
@@ -115,7 +109,7 @@ final class OrderLedger {
 
     /** An update the subscriber saw at {@code seenNanos}; only terminal statuses matter here. */
     void update(String orderId, String status, String reason, long seenNanos) {
-        if (!TERMINAL_STATUSES.contains(status)) {
+        if (!FailureMix.TERMINAL_STATUSES.contains(status)) {
             return;
         }
         Terminal terminal = new Terminal(status, reason, seenNanos);
@@ -140,7 +134,7 @@ final class OrderLedger {
             completionMillis.add(millis(terminal.seenNanos() - order.acceptedNanos()));
         }
         outcomes.add(terminal.status());
-        String code = reasonCode(terminal.reason());
+        String code = FailureMix.reasonCode(terminal.reason());
         if ("FAILED".equals(terminal.status())) {
             failureReasons.add(code == null ? "no reason given" : code);
         }
@@ -170,14 +164,6 @@ final class OrderLedger {
         return new Totals(placed.sum(), accepted.sum(), outcomes.total(), completedInSteadyState.sum(), notFinished,
             unexpectedOutcomes.sum(), acceptMillis.distribution(), completionMillis.distribution(), errorsByCode.snapshot(),
             transportErrors.snapshot(), outcomes.snapshot(), failureReasons.snapshot());
-    }
-
-    static String reasonCode(String reason) {
-        if (reason == null) {
-            return null;
-        }
-        Matcher matcher = REASON_CODE.matcher(reason);
-        return matcher.find() ? matcher.group() : null;
     }
 
     private static double millis(long nanos) {

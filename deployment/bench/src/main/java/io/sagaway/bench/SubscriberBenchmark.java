@@ -7,7 +7,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
@@ -141,7 +140,7 @@ public final class SubscriberBenchmark {
                 String orderId = place();
                 run.measured.put(orderId, true);
                 placed.add(orderId);
-                pause(gapMs);
+                Bench.pause(Duration.ofMillis(gapMs));
             }
             for (String orderId : placed) {
                 awaitAll(run.ends, orderId, connected);
@@ -235,7 +234,7 @@ public final class SubscriberBenchmark {
                         tally.delivered(index, key, now);
                         own.delivered(index, key, now);
                         Matcher status = STATUS.matcher(text);
-                        if (status.find() && isTerminal(status.group(1))) {
+                        if (status.find() && FailureMix.TERMINAL_STATUSES.contains(status.group(1))) {
                             ends.delivered(index, id.group(1), now);
                         }
                     }
@@ -268,15 +267,8 @@ public final class SubscriberBenchmark {
         }
     }
 
-    private static boolean isTerminal(String status) {
-        return "SHIPPED".equals(status) || "FAILED".equals(status) || "CANCELLED".equals(status);
-    }
-
     private String place() {
-        JsonObject input = new JsonObject().put("customerId", customer)
-            .put("items", new JsonArray().add(new JsonObject().put("sku", sku).put("quantity", 1).put("unitPrice", "1.00")))
-            .put("shippingAddress", new JsonObject().put("line1", "1 Sejong-daero").put("city", "Seoul").put("postalCode", "04524")
-                .put("country", "KR"));
+        JsonObject input = OrderInputs.oneUnit(FailureMix.Kind.SUCCESS, customer, sku);
         return Bench.await(api.data(operator, PLACE_ORDER, new JsonObject().put("input", input)), SETUP_TIMEOUT)
             .getJsonObject("placeOrder").getString("orderId");
     }
@@ -285,16 +277,7 @@ public final class SubscriberBenchmark {
     private void awaitAll(FanOutTally ends, String orderId, int clients) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (ends.receivedBy(orderId) < clients && System.nanoTime() < deadline) {
-            pause(50);
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            Bench.pause(Duration.ofMillis(50));
         }
     }
 

@@ -87,9 +87,9 @@ class OrderLedgerTest {
 
     @Test
     void theReasonCodeIsTheLeadingUpperCaseWord() {
-        assertThat(OrderLedger.reasonCode("ADDRESS_REJECTED: country ZZ is not served")).isEqualTo("ADDRESS_REJECTED");
-        assertThat(OrderLedger.reasonCode("OUT_OF_STOCK")).isEqualTo("OUT_OF_STOCK");
-        assertThat(OrderLedger.reasonCode("cancelled by alice")).isNull();
-        assertThat(OrderLedger.reasonCode(null)).isNull();
+        assertThat(FailureMix.reasonCode("ADDRESS_REJECTED: country ZZ is not served")).isEqualTo("ADDRESS_REJECTED");
+        assertThat(FailureMix.reasonCode("OUT_OF_STOCK")).isEqualTo("OUT_OF_STOCK");
+        assertThat(FailureMix.reasonCode("cancelled by alice")).isNull();
+        assertThat(FailureMix.reasonCode(null)).isNull();
     }
 }

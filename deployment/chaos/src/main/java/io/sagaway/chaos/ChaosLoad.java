@@ -1,11 +1,12 @@
 package io.sagaway.chaos;
 
+import io.sagaway.bench.Bench;
 import io.sagaway.bench.FailureMix;
 import io.sagaway.bench.GraphQLClient;
+import io.sagaway.bench.OrderInputs;
 import io.sagaway.bench.SubscriptionSocket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
@@ -19,10 +20,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The steady load of a chaos run, through the public API only, as a careful client would send it:
@@ -42,8 +43,6 @@ final class ChaosLoad {
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(120);
     private static final Set<String> RETRIED_CODES = Set.of("UNAVAILABLE", "CONFLICT", "INTERNAL");
-    static final BigDecimal UNIT_PRICE = new BigDecimal("1.00");
-    static final String UNSERVED_COUNTRY = "ZZ";
 
     private static final String PLACE_ORDER = "mutation PlaceOrder($input: PlaceOrderInput!) { placeOrder(input: $input) { orderId } }";
     private static final String ORDER_UPDATES = "subscription Updates($customerId: ID!) { orderStatusChanged(customerId: $customerId) "
@@ -64,8 +63,6 @@ final class ChaosLoad {
     private final Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
     private final Map<String, Long> terminalSeenNanos = new ConcurrentHashMap<>();
     private final List<Reconnect> reconnects = new CopyOnWriteArrayList<>();
-    /** Answers that made a client send an order again, by reason and by the gateway that gave them. */
-    private final Map<String, AtomicLong> retriesByReason = new ConcurrentHashMap<>();
     private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
     private final Map<Integer, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final AtomicInteger epochs = new AtomicInteger();
@@ -97,7 +94,7 @@ final class ChaosLoad {
         }
     }
 
-    /** An attempt at an order that came back without it: sent at {@code sentNanos} to {@code gateway}, and why it failed. */
+    /** An attempt at an order that came back without it, and was sent again: sent at {@code sentNanos} to {@code gateway}, and why it failed. */
     record Refusal(long sentNanos, String reason, URI gateway) {
     }
 
@@ -163,7 +160,7 @@ final class ChaosLoad {
     void prepare() {
         operator = await(apis.get(0).token("admin", "admin"));
         long share = budget() / options.customers() + 10;
-        BigDecimal money = UNIT_PRICE.multiply(BigDecimal.valueOf(share));
+        BigDecimal money = OrderInputs.UNIT_PRICE.multiply(BigDecimal.valueOf(share));
         for (int i = 0; i < options.customers(); i++) {
             String customer = customerId(i);
             JsonObject account = await(apis.get(0).data(operator, CREDIT, new JsonObject().put("id", customer).put("amount", money.toPlainString())));
@@ -221,7 +218,7 @@ final class ChaosLoad {
                 throw new IllegalStateException("the probe orders did not finish on their subscriptions within " + PROBE_TIMEOUT.toSeconds()
                     + " s: " + probes.stream().map(p -> p.orderId + (p.refusedCode == null ? "" : " refused " + p.refusedCode)).toList());
             }
-            PlatformProcesses.sleep(Duration.ofMillis(100));
+            Bench.pause(Duration.ofMillis(100));
         }
         say.accept(String.format(java.util.Locale.ROOT, "%d probe orders finished and seen in %.1f s: the platform flows", probes.size(),
             (System.nanoTime() - start) / 1e9));
@@ -279,7 +276,6 @@ final class ChaosLoad {
                 order.refusedCode = reason;
                 return;
             }
-            retriesByReason.computeIfAbsent(reason + " from :" + gateways.get(gateway).getPort(), r -> new AtomicLong()).incrementAndGet();
             refusals.add(new Refusal(sentNanos, reason, gateways.get(gateway)));
             // Backing off, as a careful client does: a platform that is down is not flooded by every waiting order at once.
             long pause = Math.min(RETRY_PAUSE.toMillis() << Math.min(order.attempts - 1, 4), MAX_RETRY_PAUSE.toMillis());
@@ -289,12 +285,7 @@ final class ChaosLoad {
 
     private JsonObject orderInput(ClientOrder order) {
         String sku = order.kind == FailureMix.Kind.OUT_OF_STOCK ? emptySku() : stockedSku((int) Math.floorMod(order.sequence, (long) options.skus()));
-        String country = order.kind == FailureMix.Kind.SHIP_FAIL ? UNSERVED_COUNTRY : "KR";
-        return new JsonObject().put("input", new JsonObject()
-            .put("customerId", order.customerId)
-            .put("items", new JsonArray().add(new JsonObject().put("sku", sku).put("quantity", 1).put("unitPrice", UNIT_PRICE.toPlainString())))
-            .put("shippingAddress", new JsonObject().put("line1", "1 Sejong-daero").put("city", "Seoul").put("postalCode", "04524")
-                .put("country", country))
+        return new JsonObject().put("input", OrderInputs.oneUnit(order.kind, order.customerId, sku)
             .put("idempotencyKey", order.idempotencyKey)
             .put("waitFor", "ACCEPTED"));
     }
@@ -324,7 +315,7 @@ final class ChaosLoad {
         String status = update.getString("status");
         seen.computeIfAbsent(orderId, id -> Collections.synchronizedList(new ArrayList<>()))
             .add(new Seen(epoch, update.getInteger("version"), status, now));
-        if (Invariants.TERMINAL_STATUSES.contains(status)) {
+        if (FailureMix.TERMINAL_STATUSES.contains(status)) {
             terminalSeenNanos.putIfAbsent(orderId, now);
         }
     }
@@ -391,10 +382,10 @@ final class ChaosLoad {
         return List.copyOf(refusals);
     }
 
+    /** The attempts sent again, by why and by the gateway that answered so. */
     Map<String, Long> retriesByReason() {
-        Map<String, Long> copy = new java.util.TreeMap<>();
-        retriesByReason.forEach((reason, count) -> copy.put(reason, count.get()));
-        return copy;
+        return refusals.stream().collect(Collectors.groupingBy(
+            r -> r.reason() + " from :" + r.gateway().getPort(), java.util.TreeMap::new, Collectors.counting()));
     }
 
     Map<String, BigDecimal> funded() {
@@ -428,19 +419,6 @@ final class ChaosLoad {
     }
 
     static <T> T await(Future<T> future) {
-        return await(future, SETUP_TIMEOUT);
-    }
-
-    static <T> T await(Future<T> future, Duration timeout) {
-        try {
-            return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("no answer within " + timeout.toSeconds() + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return Bench.await(future, SETUP_TIMEOUT);
     }
 }

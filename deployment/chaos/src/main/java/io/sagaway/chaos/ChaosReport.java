@@ -1,5 +1,7 @@
 package io.sagaway.chaos;
 
+import io.sagaway.bench.FailureMix;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +38,7 @@ final class ChaosReport {
         double acceptMax = orders.stream().filter(o -> o.orderId != null).mapToDouble(o -> (o.acceptedNanos - o.firstTryNanos) / 1e6).max().orElse(0);
         out.add(String.format(Locale.ROOT, "placeOrder accept, first try to answer: max %.0f ms", acceptMax));
         Map<String, Long> outcomes = observed.events().values().stream().map(events -> events.get(events.size() - 1))
-            .collect(Collectors.groupingBy(last -> last.type() + (last.reason() == null ? "" : " " + Invariants.reasonCode(last.reason())),
+            .collect(Collectors.groupingBy(last -> last.type() + (last.reason() == null ? "" : " " + FailureMix.reasonCode(last.reason())),
                 TreeMap::new, Collectors.counting()));
         out.add("outcomes in the event store: " + outcomes);
         out.add(String.format(Locale.ROOT, "settled %.1f s after the load%s: %s", settleSeconds, settling.settled() ? "" : " (NOT settled)", settling));
@@ -44,7 +46,7 @@ final class ChaosReport {
         Map<String, Long> acceptedAt = orders.stream().filter(o -> o.orderId != null)
             .collect(Collectors.toMap(o -> o.orderId, o -> o.acceptedNanos, (a, b) -> a));
         Map<String, Long> finishedAt = load.terminalSeenNanos();
-        out.add("faults injected: " + faults.stream().filter(f -> !f.detail().startsWith("not injected")).count() + " "
+        out.add("faults injected: " + faults.stream().filter(Fault::injected).count() + " "
             + faults.stream().collect(Collectors.groupingBy(f -> f.kind().label(), TreeMap::new, Collectors.counting())));
         for (int i = 0; i < faults.size(); i++) {
             Fault fault = faults.get(i);

@@ -1,5 +1,6 @@
 package io.sagaway.chaos;
 
+import io.sagaway.bench.Bench;
 import io.sagaway.stack.LocalStack;
 import io.sagaway.stack.StackSettings;
 import io.vertx.core.Vertx;
@@ -99,7 +100,7 @@ public final class ChaosRun {
 
         say.accept("run " + runId + " (schema " + schema + "): " + options.describe());
         Vertx vertx = Vertx.vertx();
-        try (PlatformProcesses platform = new PlatformProcesses(options.layout(), settings, options.jar(), options.workDir().resolve(runId))) {
+        try (PlatformProcesses platform = new PlatformProcesses(schema, options.layout(), settings, options.jar(), options.workDir().resolve(runId))) {
             long bootStart = System.nanoTime();
             platform.startAll();
             say.accept(String.format(Locale.ROOT, "%d processes ready in %.1f s (logs in %s): %s", platform.members().size(),
@@ -126,16 +127,16 @@ public final class ChaosRun {
         Thread injector = faults.start(end);
         long progress = vertx.setPeriodic(PROGRESS_EVERY.toMillis(), t -> say.accept(progressLine(load, start)));
         try {
-            ChaosLoad.await(loadDone, options.duration().plusSeconds(60));
+            Bench.await(loadDone, options.duration().plusSeconds(60));
             while (System.nanoTime() < end) {
-                PlatformProcesses.sleep(Duration.ofMillis(200));
+                Bench.pause(Duration.ofMillis(200));
             }
             say.accept("load ended; waiting for the fault under way, the last answers and the platform to settle");
             faults.stop();
             injector.join();
             long answerDeadline = System.nanoTime() + ChaosLoad.ACCEPT_WINDOW.toNanos();
             while (!load.answered() && System.nanoTime() < answerDeadline) {
-                PlatformProcesses.sleep(Duration.ofMillis(200));
+                Bench.pause(Duration.ofMillis(200));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -149,7 +150,7 @@ public final class ChaosRun {
             double settleSeconds = (System.nanoTime() - settleStart) / 1e9;
             say.accept((settling.settled() ? "settled" : "NOT settled") + String.format(Locale.ROOT, " after %.1f s: ", settleSeconds) + settling);
             // A last moment for subscribers: the read model shows the end, the updates may still be on their way.
-            PlatformProcesses.sleep(Duration.ofSeconds(2));
+            Bench.pause(Duration.ofSeconds(2));
             List<ChaosLoad.ClientOrder> orders = load.orders();
             List<Invariants.SentOrder> sent = orders.stream().map(o -> new Invariants.SentOrder(o.idempotencyKey, o.customerId, o.kind,
                 o.orderId, o.otherOrderId, o.acceptedNanos)).toList();
@@ -157,10 +158,10 @@ public final class ChaosRun {
                 load.subscriptions());
             List<Invariants.Violation> violations = Invariants.check(observed);
             List<String> report = ChaosReport.lines(options, orders, observed, faults.injected(), load, violations, settling, settleSeconds, start);
-            List<String> kinds = new ArrayList<>(faults.injected().stream().filter(f -> !f.detail().startsWith("not injected"))
+            List<String> kinds = new ArrayList<>(faults.injected().stream().filter(Fault::injected)
                 .map(f -> f.kind().label()).distinct().toList());
             return new Outcome(orders.size(), (int) orders.stream().filter(o -> o.orderId != null).count(),
-                (int) faults.injected().stream().filter(f -> !f.detail().startsWith("not injected")).count(), kinds, violations.size(), report);
+                (int) faults.injected().stream().filter(Fault::injected).count(), kinds, violations.size(), report);
         }
     }
 

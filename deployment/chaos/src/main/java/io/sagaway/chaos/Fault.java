@@ -38,6 +38,18 @@ record Fault(Kind kind, String target, long startNanos, long endNanos, String de
         }
     }
 
+    static final String NOT_INJECTED = "not injected: ";
+
+    /** A fault that could not be injected, and why. */
+    static Fault notInjected(Kind kind, String why) {
+        long now = System.nanoTime();
+        return new Fault(kind, "?", now, now, NOT_INJECTED + why);
+    }
+
+    boolean injected() {
+        return !detail.startsWith(NOT_INJECTED);
+    }
+
     double seconds() {
         return (endNanos - startNanos) / 1e9;
     }

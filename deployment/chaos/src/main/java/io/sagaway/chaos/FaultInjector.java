@@ -1,5 +1,6 @@
 package io.sagaway.chaos;
 
+import io.sagaway.bench.Bench;
 import io.sagaway.stack.LocalStack;
 import io.sagaway.stack.ServiceKind;
 
@@ -15,6 +16,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -89,7 +91,7 @@ final class FaultInjector {
                     fault.seconds(), fault.detail()));
             } catch (RuntimeException e) {
                 say.accept("fault " + kind.label() + " could not be injected: " + e.getMessage());
-                injected.add(new Fault(kind, "?", System.nanoTime(), System.nanoTime(), "not injected: " + e.getMessage()));
+                injected.add(Fault.notInjected(kind, e.getMessage()));
             }
             quiet(options.faultEvery(), endNanos);
         }
@@ -121,7 +123,7 @@ final class FaultInjector {
         long start = System.nanoTime();
         say.accept("SIGSTOP " + victim.name() + " (pid " + victim.pid() + ") for " + options.pause().toSeconds() + " s");
         platform.pause(victim);
-        PlatformProcesses.sleep(options.pause());
+        Bench.pause(options.pause());
         platform.resume(victim);
         long resumed = System.nanoTime();
         // Back means ready again: a member the cluster gave up on must rejoin it, its consumers their groups.
@@ -171,19 +173,19 @@ final class FaultInjector {
         return members.get(random.nextInt(members.size()));
     }
 
-    private static java.util.Optional<ServiceKind> serviceOf(Fault.Kind kind) {
+    private static Optional<ServiceKind> serviceOf(Fault.Kind kind) {
         return switch (kind) {
-            case KAFKA -> java.util.Optional.of(ServiceKind.KAFKA);
-            case POSTGRESQL -> java.util.Optional.of(ServiceKind.POSTGRESQL);
-            case ELASTICSEARCH -> java.util.Optional.of(ServiceKind.ELASTICSEARCH);
-            default -> java.util.Optional.empty();
+            case KAFKA -> Optional.of(ServiceKind.KAFKA);
+            case POSTGRESQL -> Optional.of(ServiceKind.POSTGRESQL);
+            case ELASTICSEARCH -> Optional.of(ServiceKind.ELASTICSEARCH);
+            default -> Optional.empty();
         };
     }
 
     private void quiet(Duration duration, long endNanos) {
         long until = Math.min(System.nanoTime() + duration.toNanos(), endNanos);
         while (!stopping && System.nanoTime() < until) {
-            PlatformProcesses.sleep(Duration.ofMillis(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000))));
+            Bench.pause(Duration.ofMillis(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000))));
         }
     }
 }

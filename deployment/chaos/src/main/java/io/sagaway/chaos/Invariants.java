@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What must hold after a chaos run, checked one order, one account and one SKU at a time against
@@ -20,14 +18,12 @@ import java.util.regex.Pattern;
  */
 final class Invariants {
 
-    static final Set<String> TERMINAL_STATUSES = Set.of("SHIPPED", "FAILED", "CANCELLED");
     static final Set<String> TERMINAL_SAGA_STATUSES = Set.of("COMPLETED", "FAILED");
     private static final Map<String, String> TERMINAL_EVENTS = Map.of("OrderShipped", "SHIPPED", "OrderFailed", "FAILED",
         "OrderCancelled", "CANCELLED");
     /** How long after a fault ended the API may still refuse an order (or not answer) before that counts. */
     static final long SERVE_AGAIN_WITHIN_SECONDS = 30;
     static final long SUBSCRIBED_WITHIN_SECONDS = 2;
-    private static final Pattern REASON_CODE = Pattern.compile("^[A-Z][A-Z_]+");
 
     private Invariants() {
     }
@@ -244,7 +240,7 @@ final class Invariants {
                 violations.add(new Violation(Rule.SUBSCRIBER_ORDER, "order " + orderId + ": subscription " + update.epoch()
                     + " saw version " + update.version() + " after version " + last));
             }
-            if (TERMINAL_STATUSES.contains(update.status()) && !update.status().equals(status)) {
+            if (FailureMix.TERMINAL_STATUSES.contains(update.status()) && !update.status().equals(status)) {
                 violations.add(new Violation(Rule.SUBSCRIBER_ORDER, "order " + orderId + ": a subscriber saw " + update.status()
                     + ", the event store ends in " + status));
             }
@@ -296,7 +292,7 @@ final class Invariants {
             }
             StoredEvent last = events.get(events.size() - 1);
             String status = TERMINAL_EVENTS.get(last.type());
-            if (status != null && !sent.kind().expects(status, reasonCode(last.reason()))) {
+            if (status != null && !sent.kind().expects(status, FailureMix.reasonCode(last.reason()))) {
                 violations.add(new Violation(Rule.OUTCOMES, "order " + sent.orderId() + " meant as " + sent.kind() + " ended " + status
                     + (last.reason() == null ? "" : ": " + last.reason())));
             }
@@ -336,21 +332,13 @@ final class Invariants {
             long missed = o.sent().stream().filter(s -> s.orderId() != null && subscription.customers().contains(s.customerId())
                     && s.acceptedNanos() >= subscription.openedNanos() + settle && o.events().containsKey(s.orderId()))
                 .filter(s -> o.seen().getOrDefault(s.orderId(), List.of()).stream()
-                    .noneMatch(seen -> seen.epoch() == subscription.epoch() && TERMINAL_STATUSES.contains(seen.status())))
+                    .noneMatch(seen -> seen.epoch() == subscription.epoch() && FailureMix.TERMINAL_STATUSES.contains(seen.status())))
                 .count();
             if (missed > 0) {
                 violations.add(new Violation(Rule.SUBSCRIBER_COMPLETE, "subscription " + subscription.epoch() + ", open throughout, never saw "
                     + missed + " of its orders end"));
             }
         }
-    }
-
-    static String reasonCode(String reason) {
-        if (reason == null) {
-            return null;
-        }
-        Matcher matcher = REASON_CODE.matcher(reason);
-        return matcher.find() ? matcher.group() : null;
     }
 
     /** Violations counted by rule, every rule present. */

@@ -1,5 +1,7 @@
 package io.sagaway.chaos;
 
+import io.sagaway.bench.Bench;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -78,14 +80,14 @@ final class PlatformProcesses implements AutoCloseable {
     }
 
     /**
+     * @param runId    names the run's cluster and, with each process's name, its Kafka instance id
      * @param settings what every process gets: services, schema, prefixes, the shared JWT key, timeouts
      */
-    PlatformProcesses(List<String> layout, Map<String, String> settings, Path jar, Path dir) {
+    PlatformProcesses(String runId, List<String> layout, Map<String, String> settings, Path jar, Path dir) {
         this.dir = dir;
         this.jar = jar;
         List<Integer> clusterPorts = layout.stream().map(r -> freePort()).toList();
         String clusterMembers = clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-        String runId = settings.getOrDefault("SAGAWAY_PG_SCHEMA", "chaos");
         for (int i = 0; i < layout.size(); i++) {
             String roles = layout.get(i);
             String name = "p" + (i + 1) + "-" + roles.replace(',', '_');
@@ -205,7 +207,7 @@ final class PlatformProcesses implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
-            sleep(Duration.ofMillis(250));
+            Bench.pause(Duration.ofMillis(250));
         }
         throw new IllegalStateException(member.name + " was not ready within " + READY_TIMEOUT.toSeconds() + " s; see "
             + dir.resolve(member.name + ".log"));
@@ -234,12 +236,4 @@ final class PlatformProcesses implements AutoCloseable {
         }
     }
 
-    static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.sagaway.chaos;
 
+import io.sagaway.bench.Bench;
 import io.sagaway.bench.GraphQLClient;
 import io.sagaway.infra.InfraClients;
 import io.vertx.core.Vertx;
@@ -74,7 +75,7 @@ final class StoreReader implements AutoCloseable {
                 }
                 say.accept("settling: cannot look yet: " + e.getMessage());
             }
-            PlatformProcesses.sleep(Duration.ofSeconds(2));
+            Bench.pause(Duration.ofSeconds(2));
         }
     }
 
