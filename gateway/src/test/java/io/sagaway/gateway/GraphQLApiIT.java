@@ -392,6 +392,109 @@ class GraphQLApiIT {
         assertThat(forbidden).contains("FORBIDDEN");
     }
 
+    /** A raw graphql-transport-ws connection (no connection_init yet): its messages go to {@code messages}, its close code to {@code closed}. */
+    private static WebSocket rawSocket(BlockingQueue<JsonObject> messages, BlockingQueue<Short> closed) throws Exception {
+        var ws = client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("localhost").setPort(port)
+                .setURI("/graphql").addSubProtocol("graphql-transport-ws"))
+            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ws.textMessageHandler(text -> messages.add(new JsonObject(text)));
+        ws.closeHandler(v -> closed.add(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
+        return ws;
+    }
+
+    @Test
+    void theWebSocketProtocolClosesOnWhatItForbidsAndAnswersPingsQueriesAndCompletes() throws Exception {
+        BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
+        BlockingQueue<Short> closed = new LinkedBlockingQueue<>();
+
+        rawSocket(messages, closed); // never initialised
+        assertThat(closed.poll(10, TimeUnit.SECONDS)).as("no connection_init within the timeout").isEqualTo((short) 4408);
+
+        var early = rawSocket(messages, closed);
+        early.writeTextMessage(new JsonObject().put("id", "1").put("type", "subscribe")
+            .put("payload", new JsonObject().put("query", "subscription { orderStatusChanged { status } }")).encode());
+        assertThat(closed.poll(10, TimeUnit.SECONDS)).as("subscribe before connection_ack").isEqualTo((short) 4401);
+
+        var forged = rawSocket(messages, closed);
+        forged.writeTextMessage(new JsonObject().put("type", "connection_init")
+            .put("payload", new JsonObject().put("Authorization", "Bearer not-a-token")).encode());
+        assertThat(closed.poll(10, TimeUnit.SECONDS)).as("connection_init with a bad token").isEqualTo((short) 4403);
+
+        var garbled = rawSocket(messages, closed);
+        garbled.writeTextMessage("not json");
+        assertThat(closed.poll(10, TimeUnit.SECONDS)).as("a message that is not JSON").isEqualTo((short) 4400);
+        assertThat(messages).isEmpty();
+
+        String alice = token("alice");
+        var ws = subscriptionSocket(alice, messages);
+        ws.closeHandler(v -> closed.add(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
+        ws.writeTextMessage(new JsonObject().put("type", "ping").put("payload", new JsonObject().put("n", 7)).encode());
+        assertThat(messages.poll(10, TimeUnit.SECONDS)).isEqualTo(new JsonObject().put("type", "pong").put("payload", new JsonObject().put("n", 7)));
+        ws.writeTextMessage(new JsonObject().put("id", "q").put("type", "subscribe")
+            .put("payload", new JsonObject().put("query", "{ account(customerId: \"alice\") { customerId } }")).encode());
+        assertThat(messages.poll(10, TimeUnit.SECONDS)).isEqualTo(new JsonObject().put("id", "q").put("type", "next")
+            .put("payload", new JsonObject().put("data", new JsonObject().put("account", new JsonObject().put("customerId", "alice")))));
+        assertThat(messages.poll(10, TimeUnit.SECONDS)).isEqualTo(new JsonObject().put("id", "q").put("type", "complete"));
+        ws.writeTextMessage(new JsonObject().put("id", "bad").put("type", "subscribe").put("payload", new JsonObject()).encode());
+        JsonObject refused = messages.poll(10, TimeUnit.SECONDS);
+        assertThat(refused.getString("type")).isEqualTo("error");
+        assertThat(refused.getJsonArray("payload").getJsonObject(0).getString("message")).contains("query");
+
+        String updates = "subscription { orderStatusChanged(customerId: \"alice\") { orderId status } }";
+        ws.writeTextMessage(new JsonObject().put("id", "s").put("type", "subscribe").put("payload", new JsonObject().put("query", updates)).encode());
+        ws.writeTextMessage(new JsonObject().put("id", "s").put("type", "subscribe").put("payload", new JsonObject().put("query", updates)).encode());
+        assertThat(closed.poll(10, TimeUnit.SECONDS)).as("a second subscribe with an id in use").isEqualTo((short) 4409);
+    }
+
+    @Test
+    void subscribersOfTheSameSubscriptionShareEachUpdateAndOthersGetTheirOwnSelection() throws Exception {
+        String alice = token("alice");
+        BlockingQueue<JsonObject> first = new LinkedBlockingQueue<>();
+        BlockingQueue<JsonObject> second = new LinkedBlockingQueue<>();
+        var one = subscriptionSocket(alice, first);
+        var two = subscriptionSocket(alice, second);
+        String plain = "subscription { orderStatusChanged(customerId: \"alice\") { orderId status } }";
+        String aliased = "subscription($c: ID, $why: Boolean!) { o: orderStatusChanged(customerId: $c) { id: orderId v: version "
+            + "reason @include(if: $why) } }";
+        one.writeTextMessage(new JsonObject().put("id", "plain").put("type", "subscribe").put("payload", new JsonObject().put("query", plain)).encode());
+        one.writeTextMessage(new JsonObject().put("id", "aliased").put("type", "subscribe").put("payload", new JsonObject()
+            .put("query", aliased).put("variables", new JsonObject().put("c", "alice").put("why", false))).encode());
+        two.writeTextMessage(new JsonObject().put("id", "mine").put("type", "subscribe").put("payload", new JsonObject().put("query", plain)).encode());
+        two.writeTextMessage(new JsonObject().put("id", "stopped").put("type", "subscribe").put("payload", new JsonObject().put("query", plain)).encode());
+        two.writeTextMessage(new JsonObject().put("id", "stopped").put("type", "complete").encode());
+        Thread.sleep(1500); // the fan-out consumer starts at the latest offset
+
+        String orderId = placeAndComplete(alice, "alice");
+
+        Map<String, List<JsonObject>> seen = new HashMap<>();
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline && (seen.getOrDefault("plain", List.of()).size() < 4
+            || seen.getOrDefault("aliased", List.of()).size() < 4 || seen.getOrDefault("mine", List.of()).size() < 4)) {
+            JsonObject m = first.poll(100, TimeUnit.MILLISECONDS);
+            m = m == null ? second.poll(100, TimeUnit.MILLISECONDS) : m;
+            if (m != null && "next".equals(m.getString("type")) && m.encode().contains(orderId)) {
+                seen.computeIfAbsent(m.getString("id"), k -> new ArrayList<>()).add(m.getJsonObject("payload"));
+            }
+        }
+        Thread.sleep(500);
+        List.of(first, second).forEach(q -> q.forEach(m -> {
+            if ("next".equals(m.getString("type")) && m.encode().contains(orderId)) {
+                seen.computeIfAbsent(m.getString("id"), k -> new ArrayList<>()).add(m.getJsonObject("payload"));
+            }
+        }));
+        one.close();
+        two.close();
+
+        List<JsonObject> expected = List.of("PENDING", "PAID", "RESERVED", "SHIPPED").stream().map(status -> new JsonObject()
+            .put("data", new JsonObject().put("orderStatusChanged", new JsonObject().put("orderId", orderId).put("status", status)))).toList();
+        assertThat(seen.get("plain")).isEqualTo(expected);
+        assertThat(seen.get("mine")).isEqualTo(expected);
+        assertThat(seen.get("aliased")).extracting(p -> p.getJsonObject("data").getJsonObject("o").encode()).containsExactly(
+            "{\"id\":\"" + orderId + "\",\"v\":1}", "{\"id\":\"" + orderId + "\",\"v\":2}",
+            "{\"id\":\"" + orderId + "\",\"v\":3}", "{\"id\":\"" + orderId + "\",\"v\":4}");
+        assertThat(seen).as("a completed subscription gets nothing").doesNotContainKey("stopped");
+    }
+
     @Test
     void metricsAreServedInPrometheusFormatWithGraphQLTimingsSagaCountsAndProjectionLag() throws Exception {
         placeAndComplete(token("alice"), "alice");

@@ -30,6 +30,14 @@ final class Resolvers {
     static final String CONNECTION_STREAMS = "connectionStreams";
     /** Whether a connection cannot take more right now (a BooleanSupplier in the GraphQL context). */
     static final String CONNECTION_CONGESTED = "connectionCongested";
+    /**
+     * Where a subscription's source stream is handed back to the connection (an
+     * AtomicReference in the GraphQL context), which reads it directly and renders each update once
+     * for all subscribers that sent the same subscription.
+     */
+    static final String SUBSCRIPTION_SOURCE = "subscriptionSource";
+    /** The update a subscription's selection is rendered over (see {@link SagawayGraphQL#renderUpdate}); no stream is opened. */
+    static final String RENDERED_UPDATE = "renderedUpdate";
     static final String SAGA_LOADER = "sagaByOrder";
 
     private final OrderResolvers orders;

@@ -1,12 +1,18 @@
 package io.sagaway.graphql;
 
+import graphql.ExecutionResult;
 import graphql.GraphQL;
 import graphql.execution.instrumentation.ChainedInstrumentation;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
+import io.sagaway.graphql.subscriptions.SubscriptionRequest;
+import io.vertx.core.json.Json;
 import org.dataloader.DataLoaderFactory;
 import org.dataloader.DataLoaderRegistry;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
 
 import java.util.List;
 import java.util.Map;
@@ -54,6 +60,53 @@ public final class SagawayGraphQL {
         registry.register(Resolvers.SAGA_LOADER, DataLoaderFactory.<String, Object>newMappedDataLoader(keys ->
             resolvers.sagasForOrders(List.copyOf(keys)).map(m -> (Map<String, Object>) m).toCompletionStage().toCompletableFuture()));
         return registry;
+    }
+
+    /**
+     * The payload of a {@code next} message of subscription {@code request} for {@code update}: its
+     * selection executed over that one update, as JSON, exactly as graphql-java executes each event
+     * of a subscription (errors included). The subscription's resolver is not asked for a stream
+     * and checks nothing: the subscription was accepted when it was opened, and what an update
+     * shows does not depend on who follows it.
+     */
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<String> renderUpdate(SubscriptionRequest request, Object update) {
+        return graphQL.executeAsync(request.input().graphQLContext(Map.of(Resolvers.RENDERED_UPDATE, update)).build())
+            .thenCompose(result -> result.getData() instanceof Publisher<?> events
+                ? firstOf((Publisher<ExecutionResult>) events)
+                : CompletableFuture.completedFuture(result))
+            .thenApply(result -> Json.encode(result.toSpecification()));
+    }
+
+    private static CompletableFuture<ExecutionResult> firstOf(Publisher<ExecutionResult> events) {
+        CompletableFuture<ExecutionResult> first = new CompletableFuture<>();
+        events.subscribe(new Subscriber<>() {
+            @Override
+            public void onSubscribe(Subscription subscription) {
+                subscription.request(1);
+            }
+
+            @Override
+            public void onNext(ExecutionResult result) {
+                first.complete(result);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                first.completeExceptionally(failure);
+            }
+
+            @Override
+            public void onComplete() {
+                first.completeExceptionally(new IllegalStateException("the subscription rendered no update"));
+            }
+        });
+        return first;
+    }
+
+    /** The key under which a subscription's source stream is handed back (an AtomicReference in the GraphQL context). */
+    public static String subscriptionSourceKey() {
+        return Resolvers.SUBSCRIPTION_SOURCE;
     }
 
     /** The key under which a connection's congestion check (a BooleanSupplier) is put in the GraphQL context. */

@@ -4,9 +4,11 @@ import graphql.schema.DataFetchingEnvironment;
 import io.sagaway.api.CommandFailure;
 import io.sagaway.api.ErrorCode;
 import io.sagaway.graphql.subscriptions.BoundedPublisher;
+import io.sagaway.graphql.subscriptions.OneUpdate;
 import io.vertx.core.Future;
 
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import static io.sagaway.graphql.Resolvers.caller;
@@ -15,6 +17,8 @@ import static io.sagaway.graphql.Resolvers.id;
 /**
  * Subscriptions, over WebSocket only: each stream is tied to its connection, which ends it. Over
  * HTTP nothing could ever end one, so there they are refused before anything is registered.
+ * Rendering an update (the GraphQL context holds {@link Resolvers#RENDERED_UPDATE}) opens no
+ * stream and checks nothing: it only executes the selection of a subscription already accepted.
  */
 final class SubscriptionResolvers {
 
@@ -29,6 +33,10 @@ final class SubscriptionResolvers {
      * (an order id of another customer is FORBIDDEN); operators may follow anything, or everything.
      */
     Future<Object> orderStatusChanged(DataFetchingEnvironment env) {
+        Object rendered = env.getGraphQlContext().get(Resolvers.RENDERED_UPDATE);
+        if (rendered != null) {
+            return Future.succeededFuture(new OneUpdate<>(rendered));
+        }
         Set<BoundedPublisher<?>> streams = connectionStreams(env);
         Caller caller = caller(env);
         String orderId = id(env, "orderId");
@@ -47,6 +55,10 @@ final class SubscriptionResolvers {
     }
 
     Future<Object> sagaUpdated(DataFetchingEnvironment env) {
+        Object rendered = env.getGraphQlContext().get(Resolvers.RENDERED_UPDATE);
+        if (rendered != null) {
+            return Future.succeededFuture(new OneUpdate<>(rendered));
+        }
         Set<BoundedPublisher<?>> streams = connectionStreams(env);
         caller(env).requireOperator();
         String sagaId = id(env, "sagaId");
@@ -69,6 +81,10 @@ final class SubscriptionResolvers {
         BooleanSupplier congested = env.getGraphQlContext().get(Resolvers.CONNECTION_CONGESTED);
         if (congested != null) {
             publisher.gate(congested);
+        }
+        AtomicReference<BoundedPublisher<?>> source = env.getGraphQlContext().get(Resolvers.SUBSCRIPTION_SOURCE);
+        if (source != null) {
+            source.set(publisher);
         }
         return publisher;
     }

@@ -9,7 +9,6 @@ import io.sagaway.gateway.metrics.PlatformMetrics;
 import io.sagaway.graphql.Caller;
 import io.sagaway.graphql.PlatformApi;
 import io.sagaway.graphql.SagawayGraphQL;
-import io.sagaway.graphql.subscriptions.BoundedPublisher;
 import io.sagaway.graphql.subscriptions.SubscriptionHub;
 import io.sagaway.infra.Backends;
 import io.sagaway.infra.ServiceEndpoints;
@@ -25,7 +24,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -34,16 +32,12 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.graphql.GraphQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
-import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -78,7 +72,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     public Future<?> start() {
         backends = Backends.connect(vertx, settings.endpoints(), settings.postgresPoolSize(), settings.postgresSchema());
         updates = new SubscriptionHub(vertx, settings.topics(),
-            settings.endpoints().kafkaBootstrapServers(), backends.postgres());
+            settings.endpoints().kafkaBootstrapServers(), backends.postgres(), settings.metrics().subscriptionFanOut());
         HttpServerOptions options = new HttpServerOptions().setPort(settings.port()).setHost("0.0.0.0")
             .setCompressionSupported(true).addWebSocketSubProtocol("graphql-transport-ws");
         if (settings.sendBufferBytes() > 0) {
@@ -120,22 +114,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
 
         router.post("/auth/token").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::issueToken);
 
-        GraphQLWSHandler ws = GraphQLWSHandler.builder(graphQL.graphQL())
-            .onConnectionInit(init -> {
-                Object params = init.message().message().getValue("payload");
-                String header = params instanceof JsonObject p ? p.getString("Authorization", p.getString("authorization")) : null;
-                settings.auth().authenticate(header).onComplete(caller -> {
-                    WsCallers.put(init.message().socket(), caller);
-                    init.complete();
-                }, init::fail);
-            })
-            .beforeExecute(b -> b.builder()
-                .graphQLContext(Map.of(SagawayGraphQL.callerKey(), WsCallers.of(b.context().socket()),
-                    SagawayGraphQL.connectionStreamsKey(), WsCallers.streams(b.context().socket()),
-                    SagawayGraphQL.connectionCongestedKey(), (BooleanSupplier) b.context().socket()::writeQueueFull))
-                .dataLoaderRegistry(graphQL.dataLoaders()))
-            .onSocketEnd(WsCallers::remove)
-            .build();
+        GraphQLWebSocket ws = new GraphQLWebSocket(vertx, graphQL, settings.auth());
         GraphQLHandler http = GraphQLHandler.builder(graphQL.graphQL())
             .beforeExecute(b -> b.builder()
                 .graphQLContext(Map.of(SagawayGraphQL.callerKey(), b.context().<Caller>get(CALLER)))
@@ -240,40 +219,5 @@ public final class HttpGatewayVerticle extends VerticleBase {
     /** The port actually bound, useful when configured as 0. */
     public int actualPort() {
         return server == null ? -1 : server.actualPort();
-    }
-
-    /** Callers of WebSocket connections (set at connection_init) and their subscriptions, which end with them. */
-    private static final class WsCallers {
-        private record Connection(Caller caller, Set<BoundedPublisher<?>> streams) {
-        }
-
-        private static final Map<ServerWebSocket, Connection> CONNECTIONS = new ConcurrentHashMap<>();
-
-        /** Bounds what a slow reader can pile up in the server: its streams hold back, then drop it. */
-        private static final int WRITE_QUEUE_BYTES = 256 * 1024;
-
-        static void put(ServerWebSocket socket, Caller caller) {
-            Connection connection = new Connection(caller, ConcurrentHashMap.newKeySet());
-            CONNECTIONS.put(socket, connection);
-            socket.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
-            socket.drainHandler(v -> connection.streams().forEach(BoundedPublisher::resume));
-        }
-
-        static Caller of(ServerWebSocket socket) {
-            Connection connection = CONNECTIONS.get(socket);
-            return connection == null ? null : connection.caller();
-        }
-
-        static Set<BoundedPublisher<?>> streams(ServerWebSocket socket) {
-            Connection connection = CONNECTIONS.get(socket);
-            return connection == null ? ConcurrentHashMap.newKeySet() : connection.streams();
-        }
-
-        static void remove(ServerWebSocket socket) {
-            Connection connection = CONNECTIONS.remove(socket);
-            if (connection != null) {
-                connection.streams().forEach(BoundedPublisher::close);
-            }
-        }
     }
 }

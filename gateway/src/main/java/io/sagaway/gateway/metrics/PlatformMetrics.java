@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * The platform's metrics in Prometheus format: Vert.x's own (HTTP server, event bus, pools, JVM)
@@ -122,6 +123,19 @@ public final class PlatformMetrics {
         // Micrometer holds a gauge's object weakly: keep this lambda alive.
         Gauge.builder("sagaway.graphql.subscriptions", open, s -> s.getAsInt()).strongReference(true)
             .description("Open GraphQL subscriptions in this gateway").register(registry);
+    }
+
+    /**
+     * Records each update's fan-out in this gateway: from its first subscriber's message to its
+     * last one's, handed to the sockets. A histogram, so that a benchmark can take percentiles over
+     * exactly its own window (the difference of two scrapes).
+     */
+    public LongConsumer subscriptionFanOut() {
+        Timer timer = Timer.builder("sagaway.subscriptions.fanout")
+            .description("Per update: from its first subscriber's message to its last one's, in this gateway")
+            .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(10))
+            .register(registry);
+        return nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Times each GraphQL request over HTTP, tagged with its operation name (or "anonymous"). */

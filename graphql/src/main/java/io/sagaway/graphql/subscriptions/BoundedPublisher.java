@@ -1,6 +1,7 @@
 package io.sagaway.graphql.subscriptions;
 
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -69,19 +70,29 @@ public final class BoundedPublisher<T> implements Publisher<T> {
         });
     }
 
-    /** Offers an update; drops the subscriber if it is too far behind. */
+    /**
+     * Offers an update; drops the subscriber if it is too far behind. On the stream's own context
+     * (the feed's, which offers each update to thousands of streams) it is handled at once, not
+     * queued as a task of its own.
+     */
     public void offer(T item) {
-        context.runOnContext(v -> {
-            if (done) {
-                return;
-            }
-            if (buffer.size() >= capacity) {
-                fail(new IllegalStateException("the subscriber fell more than " + capacity + " updates behind and was dropped"));
-                return;
-            }
-            buffer.add(item);
-            drain();
-        });
+        if (Vertx.currentContext() == context) {
+            accept(item);
+        } else {
+            context.runOnContext(v -> accept(item));
+        }
+    }
+
+    private void accept(T item) {
+        if (done) {
+            return;
+        }
+        if (buffer.size() >= capacity) {
+            fail(new IllegalStateException("the subscriber fell more than " + capacity + " updates behind and was dropped"));
+            return;
+        }
+        buffer.add(item);
+        drain();
     }
 
     /**

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -69,40 +70,18 @@ public final class SubscriptionHub {
         }
     }
 
-    /**
-     * One subscription. Not a record: it sits in a hash set, and a record's hash would change with
-     * its {@code delivered} map, so the set could no longer find (and remove) it.
-     */
-    private static final class Listener<T> {
-        private final Predicate<T> filter;
-        private final BoundedPublisher<Map<String, Object>> publisher;
-        private final Map<String, Long> delivered;
-
-        Listener(Predicate<T> filter, BoundedPublisher<Map<String, Object>> publisher, Map<String, Long> delivered) {
-            this.filter = filter;
-            this.publisher = publisher;
-            this.delivered = delivered;
-        }
-
-        Predicate<T> filter() {
-            return filter;
-        }
-
-        BoundedPublisher<Map<String, Object>> publisher() {
-            return publisher;
-        }
-
-        Map<String, Long> delivered() {
-            return delivered;
-        }
+    /** One subscription: what it follows, its stream, and the last version it delivered of each order (or saga). */
+    private record Listener<T>(Predicate<T> filter, BoundedPublisher<Map<String, Object>> publisher, Map<String, Long> delivered) {
     }
 
     private final Vertx vertx;
+    private final LongConsumer fanOutNanos;
     private final TopicNames topics;
     private final String bootstrapServers;
     private final Pool pool;
-    private final Set<Listener<OrderUpdate>> orderListeners = ConcurrentHashMap.newKeySet();
-    private final Set<Listener<JsonObject>> sagaListeners = ConcurrentHashMap.newKeySet();
+    /** By stream, so that a stream's end removes it at once (thousands end together when a gateway's clients move). */
+    private final Map<BoundedPublisher<?>, Listener<OrderUpdate>> orderListeners = new ConcurrentHashMap<>();
+    private final Map<BoundedPublisher<?>, Listener<JsonObject>> sagaListeners = new ConcurrentHashMap<>();
     private final Map<String, String> customerOfOrder = new LruMap<>(CUSTOMER_CACHE);
     /** An order's updates wait, in order, for the lookup of its customer. */
     private final KeyedSequence<String> lookups = new KeyedSequence<>();
@@ -123,8 +102,13 @@ public final class SubscriptionHub {
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private Context context;
 
-    public SubscriptionHub(Vertx vertx, TopicNames topics, String bootstrapServers, Pool pool) {
+    /**
+     * @param fanOutNanos told, for each update that reached at least one subscriber, how long its
+     *                    delivery took from the first subscriber to the last: what subscribers cost
+     */
+    public SubscriptionHub(Vertx vertx, TopicNames topics, String bootstrapServers, Pool pool, LongConsumer fanOutNanos) {
         this.vertx = vertx;
+        this.fanOutNanos = fanOutNanos;
         this.topics = topics;
         this.bootstrapServers = bootstrapServers;
         this.pool = pool;
@@ -179,16 +163,16 @@ public final class SubscriptionHub {
     /** Order status updates matching {@code filter}. */
     public BoundedPublisher<Map<String, Object>> orders(Predicate<OrderUpdate> filter) {
         Map<String, Long> delivered = new LruMap<>(DELIVERED_MEMORY);
-        BoundedPublisher<Map<String, Object>> publisher = new BoundedPublisher<>(context, BUFFER, p -> orderListeners.removeIf(l -> l.publisher() == p));
-        orderListeners.add(new Listener<>(filter, publisher, delivered));
+        BoundedPublisher<Map<String, Object>> publisher = new BoundedPublisher<>(context, BUFFER, orderListeners::remove);
+        orderListeners.put(publisher, new Listener<>(filter, publisher, delivered));
         return publisher;
     }
 
     /** Saga updates (the Saga type's shape) matching {@code filter}. */
     public BoundedPublisher<Map<String, Object>> sagas(Predicate<JsonObject> filter) {
         Map<String, Long> delivered = new LruMap<>(DELIVERED_MEMORY);
-        BoundedPublisher<Map<String, Object>> publisher = new BoundedPublisher<>(context, BUFFER, p -> sagaListeners.removeIf(l -> l.publisher() == p));
-        sagaListeners.add(new Listener<>(filter, publisher, delivered));
+        BoundedPublisher<Map<String, Object>> publisher = new BoundedPublisher<>(context, BUFFER, sagaListeners::remove);
+        sagaListeners.put(publisher, new Listener<>(filter, publisher, delivered));
         return publisher;
     }
 
@@ -227,9 +211,13 @@ public final class SubscriptionHub {
         lookups.then(orderId, () -> customerOf(orderId)).onSuccess(customerId -> {
             OrderUpdate update = new OrderUpdate(orderId, customerId, status, event.version(), event.occurredAt(),
                 event.payload().getString("reason"));
-            for (Listener<OrderUpdate> listener : orderListeners) {
-                deliver(listener, update, update.orderId(), update.version(), update.toGraphQL());
+            Map<String, Object> item = update.toGraphQL();
+            long start = System.nanoTime();
+            int delivered = 0;
+            for (Listener<OrderUpdate> listener : orderListeners.values()) {
+                delivered += deliver(listener, update, update.orderId(), update.version(), item) ? 1 : 0;
             }
+            measured(start, delivered);
         });
     }
 
@@ -248,9 +236,12 @@ public final class SubscriptionHub {
         String sagaId = event.payload().getString("sagaId");
         sagaDocuments.then(sagaId, () -> documentAfter(sagaId, event)).onSuccess(document -> {
             Map<String, Object> view = SagaDocuments.toGraphQL(document);
-            for (Listener<JsonObject> listener : sagaListeners) {
-                deliver(listener, document, sagaId, document.getLong("version"), view);
+            long start = System.nanoTime();
+            int delivered = 0;
+            for (Listener<JsonObject> listener : sagaListeners.values()) {
+                delivered += deliver(listener, document, sagaId, document.getLong("version"), view) ? 1 : 0;
             }
+            measured(start, delivered);
         });
     }
 
@@ -281,16 +272,32 @@ public final class SubscriptionHub {
     private record Known(long version, JsonArray timeline) {
     }
 
-    private static <T> void deliver(Listener<T> listener, T update, String key, long version, Map<String, Object> item) {
+    /**
+     * Offers one update to one subscription, if it follows it and has not had it; true if offered.
+     * Every subscription is offered the same instance of an update, so that its payload is rendered
+     * once for all that sent the same subscription (see SubscriptionPayloads).
+     */
+    private static <T> boolean deliver(Listener<T> listener, T update, String key, long version, Map<String, Object> item) {
         if (!listener.filter().test(update)) {
-            return;
+            return false;
         }
         Long last = listener.delivered().get(key);
         if (last != null && version <= last) {
-            return; // a duplicate or an older update: each reaches a subscriber once, in version order
+            return false; // a duplicate or an older update: each reaches a subscriber once, in version order
         }
         listener.delivered().put(key, version);
         listener.publisher().offer(item);
+        return true;
+    }
+
+    /**
+     * Each stream takes an update on this same context at once, and a connection reading it
+     * renders and writes it then, so the loop over the subscriptions spans the update's fan-out.
+     */
+    private void measured(long start, int delivered) {
+        if (delivered > 0) {
+            fanOutNanos.accept(System.nanoTime() - start);
+        }
     }
 
     /**
