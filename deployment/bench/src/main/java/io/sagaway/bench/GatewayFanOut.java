@@ -1,6 +1,5 @@
 package io.sagaway.bench;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,6 +8,9 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +23,9 @@ import java.util.regex.Pattern;
 final class GatewayFanOut {
 
     private static final Pattern BUCKET = Pattern.compile("^sagaway_subscriptions_fanout_seconds_bucket\\{le=\"([^\"]+)\"} (\\S+)$");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** HTTP/1.1: the JDK client's default asks to upgrade to h2c, and one such scrape of a gateway never answered. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).build();
 
     /** Cumulative update counts by upper bound in seconds, as scraped. */
     record Histogram(Map<Double, Double> cumulative) {
@@ -76,10 +80,11 @@ final class GatewayFanOut {
     /** The gateway's histogram now; empty if it cannot be read. */
     static Histogram scrape(URI gateway) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(gateway.resolve("/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.sendAsync(HttpRequest.newBuilder(gateway.resolve("/metrics")).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString()).get(20, TimeUnit.SECONDS);
             return Histogram.parse(response.statusCode() == 200 ? response.body() : "");
-        } catch (IOException e) {
+        } catch (ExecutionException | TimeoutException e) {
+            System.err.println("metrics of " + gateway + " not read: " + e);
             return new Histogram(Map.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
