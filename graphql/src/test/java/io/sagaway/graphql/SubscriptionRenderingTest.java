@@ -1,12 +1,23 @@
 package io.sagaway.graphql;
 
+import graphql.schema.FieldCoordinates;
+import graphql.schema.GraphQLFieldDefinition;
+import graphql.schema.GraphQLNamedType;
+import graphql.schema.GraphQLObjectType;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.GraphQLTypeUtil;
 import io.sagaway.graphql.subscriptions.SubscriptionRequest;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,5 +79,40 @@ class SubscriptionRenderingTest {
         assertThat(payload.getJsonObject("data").getJsonObject("sagaUpdated").encode()).isEqualTo(
             "{\"id\":\"s-1\",\"status\":\"COMPENSATING\",\"steps\":[{\"name\":\"PAYMENT\",\"status\":\"COMPENSATED\",\"attempts\":1}],"
                 + "\"timeline\":[{\"type\":\"STEP_FAILED\",\"step\":\"SHIPPING\"}]}");
+    }
+
+    /**
+     * One rendering serves every subscriber of the same subscription, whoever they are. That holds
+     * while nothing an update shows is resolved by code of its own (which could look at the caller):
+     * every field reachable from a subscription is read from the update itself.
+     */
+    @Test
+    void nothingASubscriptionShowsHasAResolverOfItsOwn() {
+        GraphQLSchema schema = graphQL.graphQL().getGraphQLSchema();
+        Deque<GraphQLObjectType> types = new ArrayDeque<>();
+        Set<String> seen = new HashSet<>();
+        List<String> resolved = new ArrayList<>();
+        schema.getSubscriptionType().getFieldDefinitions().forEach(field -> push(field, types, seen));
+        while (!types.isEmpty()) {
+            GraphQLObjectType type = types.pop();
+            for (GraphQLFieldDefinition field : type.getFieldDefinitions()) {
+                if (schema.getCodeRegistry().hasDataFetcher(FieldCoordinates.coordinates(type, field))) {
+                    resolved.add(type.getName() + "." + field.getName());
+                }
+                push(field, types, seen);
+            }
+        }
+        assertThat(seen).contains("OrderStatusUpdate", "Saga", "SagaStep", "SagaTimelineEntry");
+        assertThat(schema.getCodeRegistry().hasDataFetcher(FieldCoordinates.coordinates("Order", "saga")))
+            .as("the check sees a field's own resolver (Order.saga has one)").isTrue();
+        assertThat(resolved).as("fields under a subscription with a resolver of their own: SubscriptionPayloads would share "
+            + "what they show between subscribers").isEmpty();
+    }
+
+    private static void push(GraphQLFieldDefinition field, Deque<GraphQLObjectType> types, Set<String> seen) {
+        GraphQLNamedType type = (GraphQLNamedType) GraphQLTypeUtil.unwrapAll(field.getType());
+        if (type instanceof GraphQLObjectType object && seen.add(object.getName())) {
+            types.push(object);
+        }
     }
 }
