@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 import static io.sagaway.graphql.Resolvers.caller;
 import static io.sagaway.graphql.Resolvers.id;
@@ -33,10 +34,10 @@ final class SubscriptionResolvers {
      * (an order id of another customer is FORBIDDEN); operators may follow anything, or everything.
      */
     Future<Object> orderStatusChanged(DataFetchingEnvironment env) {
-        Object rendered = env.getGraphQlContext().get(Resolvers.RENDERED_UPDATE);
-        if (rendered != null) {
-            return Future.succeededFuture(new OneUpdate<>(rendered));
-        }
+        return renderedOr(env, this::followOrderStatusChanged);
+    }
+
+    private Future<Object> followOrderStatusChanged(DataFetchingEnvironment env) {
         Set<BoundedPublisher<?>> streams = connectionStreams(env);
         Caller caller = caller(env);
         String orderId = id(env, "orderId");
@@ -55,14 +56,20 @@ final class SubscriptionResolvers {
     }
 
     Future<Object> sagaUpdated(DataFetchingEnvironment env) {
-        Object rendered = env.getGraphQlContext().get(Resolvers.RENDERED_UPDATE);
-        if (rendered != null) {
-            return Future.succeededFuture(new OneUpdate<>(rendered));
-        }
+        return renderedOr(env, this::followSagaUpdated);
+    }
+
+    private Future<Object> followSagaUpdated(DataFetchingEnvironment env) {
         Set<BoundedPublisher<?>> streams = connectionStreams(env);
         caller(env).requireOperator();
         String sagaId = id(env, "sagaId");
         return Future.succeededFuture(tied(env, streams, api.updates().sagas(saga -> sagaId == null || sagaId.equals(saga.getString("id")))));
+    }
+
+    /** The one update being rendered (see SagawayGraphQL.renderUpdate), else the subscription's stream opened by {@code open}. */
+    private static Future<Object> renderedOr(DataFetchingEnvironment env, Function<DataFetchingEnvironment, Future<Object>> open) {
+        Object rendered = env.getGraphQlContext().get(Resolvers.RENDERED_UPDATE);
+        return rendered != null ? Future.succeededFuture(new OneUpdate<>(rendered)) : open.apply(env);
     }
 
     /** The connection's set of streams; there is none over HTTP. */

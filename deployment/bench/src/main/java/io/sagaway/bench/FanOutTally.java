@@ -3,9 +3,11 @@ package io.sagaway.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * What many subscribers of the same updates received, and when: for each update (an order at a
@@ -47,8 +49,8 @@ final class FanOutTally {
     }
 
     /** The updates that fewer than {@code clients} clients received, with how many did. */
-    Map<String, Integer> incomplete(int clients, java.util.function.Predicate<String> counted) {
-        Map<String, Integer> short_ = new java.util.TreeMap<>();
+    Map<String, Integer> incomplete(int clients, Predicate<String> counted) {
+        Map<String, Integer> short_ = new TreeMap<>();
         updates.forEach((key, update) -> {
             if (counted.test(key) && update.arrivals.size() < clients) {
                 short_.put(key, update.arrivals.size());
@@ -62,7 +64,7 @@ final class FanOutTally {
     }
 
     /** The figures of the updates whose key {@code counted} accepts. */
-    Summary summary(int clients, java.util.function.Predicate<String> counted) {
+    Summary summary(int clients, Predicate<String> counted) {
         List<Double> delays = new ArrayList<>();
         long delivered = 0;
         int kept = 0;

@@ -226,6 +226,8 @@ final class GraphQLWebSocket implements Handler<RoutingContext> {
             /** The start of each message of this operation, its id quoted once. */
             private final String head;
             private Function<Object, CompletableFuture<String>> render;
+            /** The subscription's stream, once it has one. */
+            private volatile Publisher<?> stream;
             private volatile Subscription subscription;
             private volatile boolean cancelled;
             /** The last message in flight: each waits for the one before, so updates go out in order. */
@@ -238,6 +240,7 @@ final class GraphQLWebSocket implements Handler<RoutingContext> {
 
             void follow(Publisher<?> stream, Function<Object, CompletableFuture<String>> render) {
                 this.render = render;
+                this.stream = stream;
                 if (cancelled || operations.get(id) != this) {
                     // Completed by the client (or the connection closed) while it was being executed.
                     if (stream instanceof BoundedPublisher<?> bounded) {
@@ -270,7 +273,7 @@ final class GraphQLWebSocket implements Handler<RoutingContext> {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
                     LOG.warn("subscription {}: an update could not be rendered, the subscription ends: {}", id, cause.toString());
-                    if (!cancelled && operations.remove(id, this)) {
+                    if (!cancelled && finish()) {
                         cancel();
                         send(error(cause));
                     }
@@ -280,18 +283,31 @@ final class GraphQLWebSocket implements Handler<RoutingContext> {
 
             @Override
             public void onError(Throwable failure) {
-                operations.remove(id, this);
+                finish();
                 sent = sent.thenRun(() -> send(error(failure)));
             }
 
             @Override
             public void onComplete() {
-                operations.remove(id, this);
+                finish();
                 sent = sent.thenRun(() -> send(complete()));
+            }
+
+            /** Forgets this operation and its stream (a connection open for hours keeps neither); true if it was current. */
+            boolean finish() {
+                Publisher<?> own = stream;
+                if (own != null) {
+                    streams.remove(own);
+                }
+                return operations.remove(id, this);
             }
 
             void cancel() {
                 cancelled = true;
+                Publisher<?> own = stream;
+                if (own != null) {
+                    streams.remove(own);
+                }
                 Subscription s = subscription;
                 if (s != null) {
                     s.cancel();

@@ -211,13 +211,7 @@ public final class SubscriptionHub {
         lookups.then(orderId, () -> customerOf(orderId)).onSuccess(customerId -> {
             OrderUpdate update = new OrderUpdate(orderId, customerId, status, event.version(), event.occurredAt(),
                 event.payload().getString("reason"));
-            Map<String, Object> item = update.toGraphQL();
-            long start = System.nanoTime();
-            int delivered = 0;
-            for (Listener<OrderUpdate> listener : orderListeners.values()) {
-                delivered += deliver(listener, update, update.orderId(), update.version(), item) ? 1 : 0;
-            }
-            measured(start, delivered);
+            fanOut(orderListeners, update, update.orderId(), update.version(), update.toGraphQL());
         });
     }
 
@@ -235,13 +229,7 @@ public final class SubscriptionHub {
         }
         String sagaId = event.payload().getString("sagaId");
         sagaDocuments.then(sagaId, () -> documentAfter(sagaId, event)).onSuccess(document -> {
-            Map<String, Object> view = SagaDocuments.toGraphQL(document);
-            long start = System.nanoTime();
-            int delivered = 0;
-            for (Listener<JsonObject> listener : sagaListeners.values()) {
-                delivered += deliver(listener, document, sagaId, document.getLong("version"), view) ? 1 : 0;
-            }
-            measured(start, delivered);
+            fanOut(sagaListeners, document, sagaId, document.getLong("version"), SagaDocuments.toGraphQL(document));
         });
     }
 
@@ -273,28 +261,27 @@ public final class SubscriptionHub {
     }
 
     /**
-     * Offers one update to one subscription, if it follows it and has not had it; true if offered.
-     * Every subscription is offered the same instance of an update, so that its payload is rendered
-     * once for all that sent the same subscription (see SubscriptionPayloads).
+     * Offers one update to every subscription that follows it and has not had it, all the same
+     * instance {@code item}, so that its payload is rendered once for all that sent the same
+     * subscription (see SubscriptionPayloads). Each stream takes it on this same context at once,
+     * and a connection reading it renders and writes it then, so this loop spans the update's
+     * fan-out, which is measured when it reached anyone.
      */
-    private static <T> boolean deliver(Listener<T> listener, T update, String key, long version, Map<String, Object> item) {
-        if (!listener.filter().test(update)) {
-            return false;
+    private <T> void fanOut(Map<BoundedPublisher<?>, Listener<T>> listeners, T update, String key, long version, Map<String, Object> item) {
+        long start = System.nanoTime();
+        int delivered = 0;
+        for (Listener<T> listener : listeners.values()) {
+            if (!listener.filter().test(update)) {
+                continue;
+            }
+            Long last = listener.delivered().get(key);
+            if (last != null && version <= last) {
+                continue; // a duplicate or an older update: each reaches a subscriber once, in version order
+            }
+            listener.delivered().put(key, version);
+            listener.publisher().offer(item);
+            delivered++;
         }
-        Long last = listener.delivered().get(key);
-        if (last != null && version <= last) {
-            return false; // a duplicate or an older update: each reaches a subscriber once, in version order
-        }
-        listener.delivered().put(key, version);
-        listener.publisher().offer(item);
-        return true;
-    }
-
-    /**
-     * Each stream takes an update on this same context at once, and a connection reading it
-     * renders and writes it then, so the loop over the subscriptions spans the update's fan-out.
-     */
-    private void measured(long start, int delivered) {
         if (delivered > 0) {
             fanOutNanos.accept(System.nanoTime() - start);
         }
