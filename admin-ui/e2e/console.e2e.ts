@@ -19,7 +19,13 @@ beforeEach(async () => {
   page = await context.newPage();
 });
 
-afterEach(async () => {
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail' && page) {
+    // What the operator saw when the test gave up: CI keeps the output, not the screenshots.
+    const seen = await page.locator('main').innerText({ timeout: 2_000 }).catch((e: unknown) => `(unreadable: ${String(e)})`);
+    console.log(`--- the page at the failure of "${task.name}" (${page.url()}):\n${seen}\n---`);
+    await screenshot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+  }
   await context?.close();
 });
 
@@ -109,6 +115,8 @@ describe('the admin console', () => {
     await markPage();
     await page.getByRole('heading', { name: /Saga/ }).getByText('FAILED').waitFor({ timeout: 60_000 });
     expect(await stillSamePage()).toBe(true);
+    // The saga failed where this order was meant to (a failure anywhere else says so here, not as a timeout below).
+    expect(await page.locator('dl.facts dt:text-is("Failed step") + dd').textContent()).toBe('SHIPPING');
 
     await page.locator('tr[data-step="INVENTORY"]').getByText('COMPENSATED').waitFor();
     await page.locator('tr[data-step="PAYMENT"]').getByText('COMPENSATED').waitFor();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SagaSummary } from '../api/types';
-import { applyUpdate, attentionReason, formatDuration, NO_FILTER, STALL_AFTER_MS, toGraphQLFilter } from './sagas';
+import { applyUpdate, attentionReason, formatDuration, keepLive, NO_FILTER, STALL_AFTER_MS, toGraphQLFilter } from './sagas';
 
 const now = Date.parse('2026-11-26T12:00:00Z');
 
@@ -64,5 +64,26 @@ describe('formatDuration', () => {
   it('reads naturally', () => {
     expect(formatDuration(4_000)).toBe('4 s');
     expect(formatDuration(3_725_000)).toBe('1 h 2 min');
+  });
+});
+
+describe('keepLive', () => {
+  const live = saga('a', { status: 'FAILED', updatedAt: '2026-11-26T11:59:58.500Z' });
+  const read = saga('a', { status: 'COMPENSATING', updatedAt: '2026-11-26T11:59:58.100Z' });
+
+  it('keeps a live state that is later than what the read model answered', () => {
+    expect(keepLive(live, read)).toBe(live);
+  });
+
+  it('takes what was read when it is as late or later, or of another saga, or when nothing is shown', () => {
+    const later = saga('a', { status: 'FAILED', updatedAt: '2026-11-26T11:59:59Z' });
+    expect(keepLive(read, later)).toBe(later);
+    expect(keepLive(saga('b', { updatedAt: '2026-11-26T12:00:00Z' }), read)).toBe(read);
+    expect(keepLive(null, read)).toBe(read);
+    expect(keepLive(null, null)).toBeNull();
+  });
+
+  it('keeps a live saga the read model has not seen yet', () => {
+    expect(keepLive(live, null)).toBe(live);
   });
 });

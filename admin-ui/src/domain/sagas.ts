@@ -69,6 +69,16 @@ export function newer<T extends { updatedAt: string }>(shown: T | null | undefin
   return shown && Date.parse(shown.updatedAt) > Date.parse(update.updatedAt) ? shown : update;
 }
 
+/**
+ * What a page shows when a saga read from the read model arrives: the read one, unless a live
+ * update already showed a later state of the same saga, or it is not found while one is shown (the
+ * read model lags live updates by up to a second, so a read sent before an update can be answered after it).
+ */
+export function keepLive<T extends { id: string; updatedAt: string }>(shown: T | null | undefined, loaded: T | null): T | null {
+  if (!shown || !loaded) return loaded ?? shown ?? null; // not found yet: the read model has not seen a saga a live update showed
+  return shown.id === loaded.id ? newer(loaded, shown) : loaded;
+}
+
 export function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;

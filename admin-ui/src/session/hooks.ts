@@ -10,17 +10,27 @@ export interface QueryState<T> {
   setData: (update: (current: T | null) => T | null) => void;
 }
 
-/**
- * Runs a query when its variables change; keeps the last data while reloading so live pages do not flicker.
- * {@code pollMs} may depend on the data, e.g. poll fast only while something runs.
- */
-export function useQuery<T>(document: string, variables: Variables, options: { pollMs?: number | ((data: T | null) => number) } = {}): QueryState<T> {
+export interface QueryOptions<T> {
+  /** How often to load again; may depend on the data, e.g. poll fast only while something runs. */
+  pollMs?: number | ((data: T | null) => number);
+  /**
+   * How a loaded result joins what the page shows: a live page gives this, so that a result read
+   * from the read model before a live update arrived, but answered after it, does not take the
+   * page back. By default the result replaces what is shown.
+   */
+  merge?: (shown: T | null, loaded: T) => T;
+}
+
+/** Runs a query when its variables change; keeps the last data while reloading so live pages do not flicker. */
+export function useQuery<T>(document: string, variables: Variables, options: QueryOptions<T> = {}): QueryState<T> {
   const { http } = useApi();
   const [data, setDataState] = useState<T | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(true);
   const [generation, setGeneration] = useState(0);
   const key = JSON.stringify(variables);
+  const merge = useRef(options.merge);
+  merge.current = options.merge;
   useEffect(() => {
     let current = true;
     setLoading(true);
@@ -28,7 +38,8 @@ export function useQuery<T>(document: string, variables: Variables, options: { p
       .request<T>(document, JSON.parse(key) as Variables)
       .then((result) => {
         if (current) {
-          setDataState(result);
+          const join = merge.current;
+          setDataState((shown) => (join ? join(shown, result) : result));
           setError(null);
         }
       })

@@ -4,13 +4,15 @@ import { ConfirmButton } from '../components/ConfirmButton';
 import { SequenceDiagram } from '../components/SequenceDiagram';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
-import { attentionReason, formatTime, isActive, newer } from '../domain/sagas';
+import { attentionReason, formatTime, isActive, keepLive, newer } from '../domain/sagas';
 import { href } from '../routing/router';
 import { useMutation, useQuery, useSubscription } from '../session/hooks';
 
 /** One saga: its steps, its timeline drawn as a sequence diagram, live while it runs; retry for operators. */
 export function SagaDetail({ id }: { id: string }) {
-  const query = useQuery<{ saga: Saga | null }>(SAGA, { id });
+  const query = useQuery<{ saga: Saga | null }>(SAGA, { id }, {
+    merge: (shown, loaded) => ({ saga: keepLive(shown?.saga?.id === id ? shown.saga : null, loaded.saga) }),
+  });
   const retry = useMutation<{ retrySaga: Saga }>(RETRY_SAGA);
   useSubscription<{ sagaUpdated: Saga }>(SAGA_UPDATES, { sagaId: id }, ({ sagaUpdated }) =>
     query.setData((current) => ({ saga: newer(current?.saga, sagaUpdated) })),
