@@ -153,7 +153,7 @@ final class ChaosLoad {
 
     /** The orders the run may place: its rate over its duration. */
     long budget() {
-        return (long) Math.ceil(options.rate() * options.duration().toSeconds());
+        return (long) Math.ceil(options.rate() * options.maxDuration().toSeconds());
     }
 
     /** Before any fault: the operator's token, each customer's account and each SKU's stock, then the subscriptions. */
@@ -224,14 +224,14 @@ final class ChaosLoad {
             (System.nanoTime() - start) / 1e9));
     }
 
-    /** Places orders at the run's rate until {@code endNanos}; returns at once, the placing runs on an event loop. */
-    Future<Void> run(long startNanos, long endNanos) {
+    /** Places orders at the run's rate until {@code ended} says so; returns at once, the placing runs on an event loop. */
+    Future<Void> run(long startNanos, java.util.function.LongPredicate ended) {
         io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
         AtomicLong sent = new AtomicLong();
         long budget = budget();
         vertx.setPeriodic(1, 5, timer -> {
             long now = System.nanoTime();
-            if (now >= endNanos || sent.get() >= budget) {
+            if (ended.test(now) || sent.get() >= budget) {
                 vertx.cancelTimer(timer);
                 done.tryComplete();
                 return;

@@ -11,7 +11,9 @@ import java.util.Set;
 /**
  * What a chaos run does, from its command line ({@link #parse}); {@link #USAGE} lists the options.
  *
- * @param duration       how long the load runs; faults are injected during it
+ * @param duration       how long the load runs at least; faults are injected during it
+ * @param maxDuration    how long the load may run on past {@code duration} while faults of the list have not all been
+ *                       injected once (a slow machine recovers slowly, and the schedule is the point of the run)
  * @param rate           orders per second, placed whatever the platform's pace (open loop)
  * @param faultEvery     the quiet time between one fault's end and the next fault
  * @param firstFaultAfter the quiet time before the first fault
@@ -29,7 +31,7 @@ import java.util.Set;
  * @param workDir        where the processes' logs go
  * @param seed           drives the fault order and the victims, so a run can be repeated
  */
-record ChaosOptions(Duration duration, double rate, Duration faultEvery, Duration firstFaultAfter, List<Fault.Kind> faults,
+record ChaosOptions(Duration duration, Duration maxDuration, double rate, Duration faultEvery, Duration firstFaultAfter, List<Fault.Kind> faults,
                     Duration pause, Duration sessionTimeout, Duration settleTimeout, int customers, int skus, double shipFailPercent,
                     double outOfStockPercent, List<String> layout, Path jar, Path workDir, long seed) {
 
@@ -42,6 +44,8 @@ record ChaosOptions(Duration duration, double rate, Duration faultEvery, Duratio
     static final String USAGE = """
         deployment/chaos/chaos.sh [options]
           --duration S          seconds of load, faults injected during it (default 180)
+          --max-duration S      the load goes on past --duration, up to S seconds in all, until every fault of the
+                                list has been injected once (default: --duration, i.e. never past it)
           --rate N              orders per second, open loop (default 15)
           --fault-every S       quiet seconds between a fault's end and the next fault (default 15)
           --first-fault-after S quiet seconds before the first fault (default 15)
@@ -61,13 +65,16 @@ record ChaosOptions(Duration duration, double rate, Duration faultEvery, Duratio
           --seed N              the fault order and victims (default: the clock)
         """;
 
-    private static final Set<String> VALUED = Set.of("--duration", "--rate", "--fault-every", "--first-fault-after", "--faults", "--pause",
+    private static final Set<String> VALUED = Set.of("--duration", "--max-duration", "--rate", "--fault-every", "--first-fault-after", "--faults", "--pause",
         "--session-timeout", "--settle-timeout", "--customers", "--skus", "--ship-fail", "--out-of-stock", "--layout", "--jar", "--dir",
         "--seed");
 
     ChaosOptions {
         if (duration.isNegative() || duration.isZero() || rate <= 0 || customers < 1 || skus < 1) {
             throw new IllegalArgumentException("--duration, --rate, --customers and --skus must be above 0");
+        }
+        if (maxDuration.compareTo(duration) < 0) {
+            throw new IllegalArgumentException("--max-duration must be at least --duration");
         }
         if (shipFailPercent < 0 || outOfStockPercent < 0 || shipFailPercent + outOfStockPercent > 100) {
             throw new IllegalArgumentException("--ship-fail and --out-of-stock must be 0 or more and add up to 100 at most");
@@ -95,8 +102,10 @@ record ChaosOptions(Duration duration, double rate, Duration faultEvery, Duratio
         }
         List<String> layout = Arrays.stream(value(args, "--layout", String.join(";", DEFAULT_LAYOUT)).split(";"))
             .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        Duration duration = Duration.ofSeconds(seconds(args, "--duration", 180));
         return new ChaosOptions(
-            Duration.ofSeconds(seconds(args, "--duration", 180)),
+            duration,
+            Duration.ofSeconds(seconds(args, "--max-duration", duration.toSeconds())),
             Double.parseDouble(value(args, "--rate", "15")),
             Duration.ofSeconds(seconds(args, "--fault-every", 15)),
             Duration.ofSeconds(seconds(args, "--first-fault-after", 15)),
@@ -115,9 +124,10 @@ record ChaosOptions(Duration duration, double rate, Duration faultEvery, Duratio
     }
 
     String describe() {
-        return String.format(Locale.ROOT, "%d s at %.1f orders/s over %d customers and %d SKUs (%.0f%% ship-fail, %.0f%% out-of-stock); "
+        String longest = maxDuration.equals(duration) ? "" : " (up to " + maxDuration.toSeconds() + " s until every fault ran)";
+        return String.format(Locale.ROOT, "%d s%s at %.1f orders/s over %d customers and %d SKUs (%.0f%% ship-fail, %.0f%% out-of-stock); "
                 + "faults %s, one every %d s after the last ended, the first after %d s; pause %d s; session timeout %d s; "
-                + "%d processes: %s; seed %d", duration.toSeconds(), rate, customers, skus, shipFailPercent, outOfStockPercent,
+                + "%d processes: %s; seed %d", duration.toSeconds(), longest, rate, customers, skus, shipFailPercent, outOfStockPercent,
             faults.stream().map(Fault.Kind::label).toList(), faultEvery.toSeconds(), firstFaultAfter.toSeconds(), pause.toSeconds(),
             sessionTimeout.toSeconds(), layout.size(), String.join(" ", layout), seed);
     }

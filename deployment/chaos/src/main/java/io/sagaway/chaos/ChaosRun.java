@@ -123,11 +123,12 @@ public final class ChaosRun {
         FaultInjector faults = new FaultInjector(options, platform, stack, URI.create(settings.get("SAGAWAY_REDIS_URL")), say);
         long start = System.nanoTime();
         long end = start + options.duration().toNanos();
-        var loadDone = load.run(start, end);
-        Thread injector = faults.start(end);
+        long latest = start + options.maxDuration().toNanos();
+        Thread injector = faults.start(end, latest);
+        var loadDone = load.run(start, now -> now >= latest || now >= end && !injector.isAlive());
         long progress = vertx.setPeriodic(PROGRESS_EVERY.toMillis(), t -> say.accept(progressLine(load, start)));
         try {
-            Bench.await(loadDone, options.duration().plusSeconds(60));
+            Bench.await(loadDone, options.maxDuration().plusSeconds(60));
             while (System.nanoTime() < end) {
                 Bench.pause(Duration.ofMillis(200));
             }

@@ -67,9 +67,12 @@ final class FaultInjector {
         return List.copyOf(injected);
     }
 
-    /** Runs the schedule until {@link #stop()} or until {@code endNanos}: no fault starts after that. */
-    Thread start(long endNanos) {
-        Thread thread = new Thread(() -> run(endNanos), "chaos-faults");
+    /**
+     * Runs the schedule until {@link #stop()} or until {@code endNanos}; past it, only until each
+     * fault of the list has had its turn once, and never past {@code latestNanos}.
+     */
+    Thread start(long endNanos, long latestNanos) {
+        Thread thread = new Thread(() -> run(endNanos, latestNanos), "chaos-faults");
         thread.setDaemon(true);
         thread.start();
         return thread;
@@ -79,10 +82,10 @@ final class FaultInjector {
         stopping = true;
     }
 
-    private void run(long endNanos) {
-        quiet(options.firstFaultAfter(), endNanos);
+    private void run(long endNanos, long latestNanos) {
+        quiet(options.firstFaultAfter(), latestNanos);
         int turn = 0;
-        while (!stopping && !order.isEmpty() && System.nanoTime() < endNanos) {
+        while (!stopping && !order.isEmpty() && mayStart(System.nanoTime(), endNanos, latestNanos, turn, order.size())) {
             Fault.Kind kind = order.get(turn++ % order.size());
             try {
                 Fault fault = inject(kind);
@@ -93,8 +96,18 @@ final class FaultInjector {
                 say.accept("fault " + kind.label() + " could not be injected: " + e.getMessage());
                 injected.add(Fault.notInjected(kind, e.getMessage()));
             }
-            quiet(options.faultEvery(), endNanos);
+            // After the last fault, the load goes on for one more quiet spell, so that its recovery is under load too.
+            quiet(options.faultEvery(), System.nanoTime() < endNanos ? endNanos : latestNanos);
         }
+    }
+
+    /**
+     * Whether the fault of turn {@code turn} (0 first) may start at {@code now}: any time before the
+     * end; after it, only while the list of {@code faults} has not had its first full round, and
+     * never after {@code latest}.
+     */
+    static boolean mayStart(long now, long end, long latest, int turn, int faults) {
+        return now < end || turn < faults && now < latest;
     }
 
     private Fault inject(Fault.Kind kind) {

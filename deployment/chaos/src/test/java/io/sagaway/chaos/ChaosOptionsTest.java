@@ -17,6 +17,7 @@ class ChaosOptionsTest {
         assertThat(options.layout()).isEqualTo(ChaosOptions.DEFAULT_LAYOUT);
         assertThat(options.pause()).isEqualTo(options.sessionTimeout().plusSeconds(5));
         assertThat(options.duration()).isEqualTo(Duration.ofSeconds(180));
+        assertThat(options.maxDuration()).as("never past --duration unless asked").isEqualTo(options.duration());
     }
 
     @Test
@@ -29,6 +30,7 @@ class ChaosOptionsTest {
         assertThat(options.layout()).containsExactly("all");
         assertThat(options.pause()).isEqualTo(Duration.ofSeconds(13));
         assertThat(options.seed()).isEqualTo(42);
+        assertThat(ChaosOptions.parse(List.of("--duration", "60", "--max-duration", "90")).maxDuration()).isEqualTo(Duration.ofSeconds(90));
     }
 
     @Test
@@ -38,5 +40,6 @@ class ChaosOptionsTest {
         assertThatThrownBy(() -> ChaosOptions.parse(List.of("--session-timeout", "2"))).hasMessageContaining("at least 6 s");
         assertThatThrownBy(() -> ChaosOptions.parse(List.of("--bogus", "1"))).hasMessageContaining("unknown option --bogus");
         assertThatThrownBy(() -> ChaosOptions.parse(List.of("--rate"))).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> ChaosOptions.parse(List.of("--duration", "60", "--max-duration", "30"))).hasMessageContaining("at least --duration");
     }
 }

@@ -42,7 +42,7 @@ class ChaosRunIT {
         List<String> unavailable = FaultInjector.unavailable(List.of(Fault.Kind.values()), new LocalStack(StackSettings.fromEnv(env)));
         assertThat(unavailable).as("services this test restarts must come from the test's local stack (./test.sh starts it)").isEmpty();
 
-        ChaosRun.Outcome outcome = ChaosRun.run(List.of("--duration", "270", "--rate", "5",
+        ChaosRun.Outcome outcome = ChaosRun.run(List.of("--duration", "270", "--max-duration", "390", "--rate", "5",
             "--faults", "kill,pause,pause,kafka,postgresql,elasticsearch,redis", "--seed", "77", "--pause", "40",
             "--fault-every", "6", "--first-fault-after", "5", "--settle-timeout", "240",
             "--jar", JAR.toString(), "--dir", "target/chaos"), env);
