@@ -49,10 +49,11 @@ public final class ReadinessChecks {
         return checks;
     }
 
-    private static void register(HealthChecks checks, String name, Supplier<Future<Void>> roundTrip) {
+    static void register(HealthChecks checks, String name, Supplier<Future<Void>> roundTrip) {
+        // tryComplete: an answer after the check's timeout finds the check already answered (KO), and is dropped.
         checks.register(name, TIMEOUT_MS, promise -> roundTrip.get().onComplete(
-            ok -> promise.complete(Status.OK()),
-            failure -> promise.complete(Status.KO(new JsonObject().put("error", describe(failure))))));
+            ok -> promise.tryComplete(Status.OK()),
+            failure -> promise.tryComplete(Status.KO(new JsonObject().put("error", describe(failure))))));
     }
 
     private static String describe(Throwable failure) {

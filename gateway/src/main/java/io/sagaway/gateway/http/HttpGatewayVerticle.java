@@ -82,11 +82,19 @@ public final class HttpGatewayVerticle extends VerticleBase {
         var es = backends.elasticsearch().client();
         queries = new ReadModelQueries(es, context, new ReadModelIndices(es, context, settings.indexPrefix()));
         projections = new ProjectionWaiter(vertx, queries, settings.metrics().projectionLag());
+        PlatformApi api = new PlatformApi(queries, projections,
+            new OrderRepository(backends.postgres(), new EventStore(), settings.topics().orderEvents(), Integer.MAX_VALUE),
+            new SagaStore(), backends.postgres(), new OrderCommandClient(vertx.eventBus(), Duration.ofSeconds(15)), vertx.eventBus(),
+            settings.waitTimeout(), updates);
+        // Building the executable schema takes seconds of CPU on a busy machine: on a worker, while the feeds start,
+        // never on the event loop (it blocked it for 6.5 s in a chaos run's restart, and everything else on that loop with it).
+        Future<SagawayGraphQL> graphQL = vertx.executeBlocking(() -> new SagawayGraphQL(api, settings.limits()));
+        Future<String> graphiql = vertx.executeBlocking(() -> GraphiqlPage.render(settings.auth().issues()));
         return updates.start()
             .compose(v -> projections.start())
-            .compose(v -> vertx.executeBlocking(() -> GraphiqlPage.render(settings.auth().issues())))
-            .compose(graphiql -> vertx.createHttpServer(options)
-            .requestHandler(router(graphiql))
+            .compose(v -> Future.all(graphQL, graphiql))
+            .compose(v -> vertx.createHttpServer(options)
+            .requestHandler(router(graphQL.result(), graphiql.result()))
             .listen()
             .onSuccess(s -> {
                 server = s;
@@ -95,13 +103,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
             }));
     }
 
-    private Router router(String graphiqlPage) {
-        PlatformApi api = new PlatformApi(queries, projections,
-            new OrderRepository(backends.postgres(), new EventStore(), settings.topics().orderEvents(), Integer.MAX_VALUE),
-            new SagaStore(), backends.postgres(), new OrderCommandClient(vertx.eventBus(), Duration.ofSeconds(15)), vertx.eventBus(),
-            settings.waitTimeout(), updates);
-        SagawayGraphQL graphQL = new SagawayGraphQL(api, settings.limits());
-
+    private Router router(SagawayGraphQL graphQL, String graphiqlPage) {
         Router router = Router.router(vertx);
         ReadinessChecks.route(router, vertx, backends);
 
