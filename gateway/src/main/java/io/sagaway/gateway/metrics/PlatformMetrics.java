@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sagaway.readmodel.ProjectionMetrics;
+import io.sagaway.saga.SagaStatusCounts;
 import io.sagaway.saga.domain.SagaStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
@@ -81,17 +83,18 @@ public final class PlatformMetrics {
             Gauge.builder("sagaway.sagas", count, AtomicLong::get).tag("status", status.name())
                 .description("Sagas by status, in PostgreSQL").register(registry);
         }
-        vertx.setPeriodic(0, interval.toMillis(), id -> pool.query("SELECT status, count(*) FROM sagas GROUP BY status").execute()
-            .onSuccess(rows -> {
-                sagas.values().forEach(c -> c.set(0));
-                rows.forEach(row -> {
-                    AtomicLong count = sagas.get(SagaStatus.valueOf(row.getString(0)));
-                    if (count != null) {
-                        count.set(row.getLong(1));
-                    }
-                });
-            })
-            .onFailure(e -> LOG.debug("saga counts not refreshed: {}", e.toString())));
+        // Not the whole table each time: sagas in flight, and finished ones since the last refresh (see SagaStatusCounts).
+        SagaStatusCounts counts = new SagaStatusCounts();
+        AtomicBoolean refreshing = new AtomicBoolean();
+        vertx.setPeriodic(0, interval.toMillis(), id -> {
+            if (!refreshing.compareAndSet(false, true)) {
+                return; // the last refresh is still under way
+            }
+            counts.refresh(pool)
+                .onSuccess(byStatus -> byStatus.forEach((status, n) -> sagas.get(status).set(n)))
+                .onFailure(e -> LOG.debug("saga counts not refreshed: {}", e.toString()))
+                .onComplete(done -> refreshing.set(false));
+        });
     }
 
     /**
