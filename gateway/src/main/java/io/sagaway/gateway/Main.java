@@ -46,16 +46,28 @@ public final class Main {
                 + "deployment/scripts/stack.sh down", String.join("; ", services.reusedAndLeftRunning()));
         }
         Platform platform = new Platform(config, Platform.endpoints(services.endpoints()));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("Shutting down");
-            platform.stop();
-            services.stopStarted();
-        }, "platform-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(platform::stop, services::stopStarted), "platform-shutdown"));
         try {
             platform.start();
         } catch (RuntimeException e) {
             LOG.error("The platform could not start: {}", e.getMessage(), e);
             System.exit(4);
+        }
+    }
+
+    /**
+     * Stops the platform, then the services this process started, even when the platform's stop
+     * fails or times out (a stop that threw once left Kafka, Elasticsearch, PostgreSQL and Redis
+     * running with no one to stop them).
+     */
+    static void shutDown(Runnable stopPlatform, Runnable stopStartedServices) {
+        LOG.info("Shutting down");
+        try {
+            stopPlatform.run();
+        } catch (RuntimeException e) {
+            LOG.warn("The platform did not stop cleanly ({}); stopping the services it started anyway", e.getMessage());
+        } finally {
+            stopStartedServices.run();
         }
     }
 }
