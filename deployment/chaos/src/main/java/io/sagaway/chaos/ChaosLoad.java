@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import java.util.stream.Collectors;
 
 /**
@@ -225,7 +226,7 @@ final class ChaosLoad {
     }
 
     /** Places orders at the run's rate until {@code ended} says so; returns at once, the placing runs on an event loop. */
-    Future<Void> run(long startNanos, java.util.function.LongPredicate ended) {
+    Future<Void> run(long startNanos, LongPredicate ended) {
         io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
         AtomicLong sent = new AtomicLong();
         long budget = budget();

@@ -295,22 +295,23 @@ final class GraphQLWebSocket implements Handler<RoutingContext> {
 
             /** Forgets this operation and its stream (a connection open for hours keeps neither); true if it was current. */
             boolean finish() {
-                Publisher<?> own = stream;
-                if (own != null) {
-                    streams.remove(own);
-                }
+                forgetStream();
                 return operations.remove(id, this);
             }
 
             void cancel() {
                 cancelled = true;
-                Publisher<?> own = stream;
-                if (own != null) {
-                    streams.remove(own);
-                }
+                forgetStream();
                 Subscription s = subscription;
                 if (s != null) {
                     s.cancel();
+                }
+            }
+
+            private void forgetStream() {
+                Publisher<?> own = stream;
+                if (own != null) {
+                    streams.remove(own);
                 }
             }
 
