@@ -144,7 +144,7 @@ public final class Platform {
                 case OUTBOX_RELAY -> {
                     deployments.add(vertx.deployVerticle(new OutboxRelayVerticle(
                         new OutboxRelayVerticle.Settings(endpoints.postgresUri(), config.postgresSchema(),
-                            endpoints.kafkaBootstrapServers(), config.relayBatchSize(), Duration.ofSeconds(1), Duration.ofHours(1)))));
+                            endpoints.kafkaBootstrapServers(), config.relayBatchSize(), Duration.ofSeconds(1), config.lineageRetention()))));
                     // Housekeeping of the shared tables rides with the relay, which every deployment runs somewhere.
                     deployments.add(vertx.deployVerticle(new RetentionVerticle(new RetentionVerticle.Settings(endpoints.postgresUri(),
                         config.postgresSchema(), config.processedRetention(), config.deadLetterRetention(), Duration.ofMinutes(1)))));

@@ -660,6 +660,93 @@ class GraphQLApiIT {
         assertThat(code(gql(token("alice"), "{ platformStats { deadLetterCount } }"))).isEqualTo("FORBIDDEN");
     }
 
+    private static final String LINEAGE_FIELDS = "{ orderId slowestHop { kind durationMs } hops { at kind durationMs since messageId "
+        + "messageType version topic partition offset consumer attempt sagaEvent step detail } }";
+
+    @Test
+    void anOrdersLineageShowsEveryHopFromStoredDataToItsCustomerAndOperatorsOnly() throws Exception {
+        String alice = token("alice");
+        String orderId = placeAndComplete(alice, "alice");
+        // The read model catches up within a second or so; the lineage shows its documents as Elasticsearch holds them.
+        JsonObject lineage = null;
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            lineage = gql(alice, "{ orderLineage(orderId: \"" + orderId + "\") " + LINEAGE_FIELDS + " }").getJsonObject("data")
+                .getJsonObject("orderLineage");
+            if (hops(lineage, "INDEXED").stream().anyMatch(h -> "order document".equals(h.getString("messageType")) && h.getInteger("version") == 4)
+                && hops(lineage, "INDEXED").stream().anyMatch(h -> "saga document".equals(h.getString("messageType")))) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(lineage.getString("orderId")).isEqualTo(orderId);
+        List<JsonObject> all = hops(lineage, null);
+        assertThat(all).extracting(h -> Instant.parse(h.getString("at"))).isSorted();
+
+        assertThat(hops(lineage, "ACCEPTED")).singleElement().satisfies(h -> assertThat(h.getString("detail")).startsWith("request "));
+        assertThat(hops(lineage, "EVENT_APPENDED")).extracting(h -> h.getInteger("version") + " " + h.getString("messageType"))
+            .containsExactly("1 OrderPlaced", "2 PaymentReceived", "3 StockReserved", "4 OrderShipped");
+        // An event the saga appended follows the reply that caused it, as consumed.
+        assertThat(hops(lineage, "EVENT_APPENDED").get(1).getString("since")).isEqualTo("its cause PaymentDebited consumed");
+
+        String prefix = indexPrefixToSchema() + ".";
+        JsonObject placedPublished = hops(lineage, "PUBLISHED").stream().filter(h -> "OrderPlaced".equals(h.getString("messageType")))
+            .findFirst().orElseThrow();
+        assertThat(placedPublished.getString("topic")).isEqualTo(prefix + "order.events");
+        assertThat(placedPublished.getInteger("partition")).isBetween(0, 7);
+        assertThat(Long.parseLong(placedPublished.getString("offset"))).isNotNegative();
+        assertThat(placedPublished.getString("since")).isEqualTo("written to the outbox");
+        assertThat(placedPublished.getInteger("durationMs")).isNotNegative();
+        assertThat(hops(lineage, "PUBLISHED")).extracting(h -> h.getString("messageType"))
+            .contains("OrderPlaced", "DebitPayment", "PaymentDebited", "ReserveStock", "InventoryReserved", "CreateShipment", "ShipmentCreated",
+                "SagaUpdated")
+            .doesNotContainNull();
+        assertThat(hops(lineage, "PENDING_PUBLISH")).isEmpty();
+
+        // Each message was processed by its consumer, on the first attempt, in the same partition and offset it was published at.
+        assertThat(hops(lineage, "CONSUMED")).extracting(h -> h.getString("messageType") + " by " + h.getString("consumer") + " #"
+                + h.getInteger("attempt"))
+            .contains("OrderPlaced by " + prefix + "order-saga #1", "DebitPayment by " + prefix + "payment #1",
+                "PaymentDebited by " + prefix + "order-saga #1", "ReserveStock by " + prefix + "inventory #1",
+                "CreateShipment by " + prefix + "shipping #1", "ShipmentCreated by " + prefix + "order-saga #1");
+        JsonObject placedConsumed = hops(lineage, "CONSUMED").stream().filter(h -> "OrderPlaced".equals(h.getString("messageType")))
+            .findFirst().orElseThrow();
+        assertThat(placedConsumed.getString("offset")).isEqualTo(placedPublished.getString("offset"));
+        assertThat(placedConsumed.getString("since")).isEqualTo("published");
+
+        assertThat(hops(lineage, "SAGA")).extracting(h -> h.getString("sagaEvent") + (h.getString("step") == null ? "" : " " + h.getString("step")))
+            .startsWith("STARTED").endsWith("COMPLETED")
+            .contains("STEP_SUCCEEDED PAYMENT", "STEP_SUCCEEDED INVENTORY", "STEP_SUCCEEDED SHIPPING");
+        assertThat(hops(lineage, "DEAD_LETTERED")).isEmpty();
+
+        JsonObject orderDocument = hops(lineage, "INDEXED").stream().filter(h -> "order document".equals(h.getString("messageType")))
+            .findFirst().orElseThrow();
+        assertThat(orderDocument.getInteger("version")).isEqualTo(4);
+        assertThat(orderDocument.getString("since")).isEqualTo("published");
+        int slowest = all.stream().filter(h -> Set.of("EVENT_APPENDED", "PUBLISHED", "CONSUMED", "INDEXED").contains(h.getString("kind")))
+            .filter(h -> h.getInteger("durationMs") != null).mapToInt(h -> h.getInteger("durationMs")).max().orElseThrow();
+        assertThat(lineage.getJsonObject("slowestHop").getInteger("durationMs")).isEqualTo(slowest);
+
+        // The operator sees it too; another customer does not, and an unknown order has none.
+        assertThat(gql(token("admin"), "{ orderLineage(orderId: \"" + orderId + "\") { orderId } }").getJsonObject("data")
+            .getJsonObject("orderLineage").getString("orderId")).isEqualTo(orderId);
+        assertThat(code(gql(token("bob"), "{ orderLineage(orderId: \"" + orderId + "\") { orderId } }"))).isEqualTo("FORBIDDEN");
+        JsonObject unknown = gql(alice, "{ orderLineage(orderId: \"no-such-order\") { orderId } }");
+        assertThat(unknown.getJsonArray("errors")).isNull();
+        assertThat(unknown.getJsonObject("data").getValue("orderLineage")).isNull();
+        assertThat(code(gql(alice, "{ orderLineage(orderId: \"\") { orderId } }"))).isEqualTo("BAD_USER_INPUT");
+    }
+
+    /** The lineage's hops of one kind (all with null), in the order given. */
+    private static List<JsonObject> hops(JsonObject lineage, String kind) {
+        return lineage.getJsonArray("hops").stream().map(h -> (JsonObject) h)
+            .filter(h -> kind == null || kind.equals(h.getString("kind"))).toList();
+    }
+
+    private static String indexPrefixToSchema() {
+        return indexPrefix.substring(0, indexPrefix.length() - 1).replace('-', '_');
+    }
+
     @Test
     void graphiqlIsServed() throws Exception {
         var page = web.get(port, "localhost", "/graphiql/").send().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import graphql.schema.DataFetchingEnvironment;
 import io.sagaway.api.CommandFailure;
 import io.sagaway.api.ErrorCode;
 import io.sagaway.eventstore.MessageMetadata;
+import io.sagaway.lineage.LineageHop;
 import io.sagaway.messaging.JsonCodec;
 import io.sagaway.order.command.CommandResult;
 import io.sagaway.order.domain.OrderCommand;
@@ -84,6 +85,38 @@ final class OrderResolvers {
                 return event;
             }).toList();
         });
+    }
+
+    Future<Object> orderLineage(DataFetchingEnvironment env) {
+        Caller caller = caller(env);
+        return api.lineage().of(id(env, "orderId")).map(found -> found.map(lineage -> {
+            caller.requireActingFor(lineage.customerId());
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("orderId", lineage.orderId());
+            view.put("hops", lineage.hops().stream().map(OrderResolvers::hop).toList());
+            view.put("slowestHop", lineage.slowest().map(OrderResolvers::hop).orElse(null));
+            return (Object) view;
+        }).orElse(null));
+    }
+
+    private static Map<String, Object> hop(LineageHop hop) {
+        Map<String, Object> view = new HashMap<>();
+        view.put("at", hop.at());
+        view.put("kind", hop.kind().name());
+        view.put("durationMs", hop.durationMs() == null ? null : (int) Math.min(Integer.MAX_VALUE, hop.durationMs()));
+        view.put("since", hop.since());
+        view.put("messageId", hop.messageId());
+        view.put("messageType", hop.messageType());
+        view.put("version", hop.version() == null ? null : hop.version().intValue());
+        view.put("topic", hop.topic());
+        view.put("partition", hop.partition());
+        view.put("offset", hop.offset() == null ? null : hop.offset().toString());
+        view.put("consumer", hop.consumer());
+        view.put("attempt", hop.attempt());
+        view.put("sagaEvent", hop.sagaEvent() == null ? null : hop.sagaEvent().name());
+        view.put("step", hop.step() == null ? null : hop.step().name());
+        view.put("detail", hop.detail());
+        return view;
     }
 
     Future<Object> orderAtVersion(DataFetchingEnvironment env) {

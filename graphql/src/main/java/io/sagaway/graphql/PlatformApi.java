@@ -1,6 +1,7 @@
 package io.sagaway.graphql;
 
 import io.sagaway.graphql.subscriptions.SubscriptionHub;
+import io.sagaway.lineage.LineageReader;
 import io.sagaway.order.command.OrderCommandClient;
 import io.sagaway.order.store.OrderRepository;
 import io.sagaway.readmodel.ProjectionWaiter;
@@ -16,8 +17,9 @@ import java.time.Duration;
  * in time, the event bus for commands and operator actions.
  *
  * @param waitTimeout how long placeOrder may wait for PROJECTED or COMPLETED
+ * @param lineage     reads an order's lineage
  */
 public record PlatformApi(ReadModelQueries readModel, ProjectionWaiter projections, OrderRepository orders, SagaStore sagas,
                           Pool pool, OrderCommandClient commands, EventBus bus, Duration waitTimeout,
-                          SubscriptionHub updates) {
+                          SubscriptionHub updates, LineageReader lineage) {
 }

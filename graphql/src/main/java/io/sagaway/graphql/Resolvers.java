@@ -59,6 +59,7 @@ final class Resolvers {
                 .dataFetcher("orders", fetch(orders::orders))
                 .dataFetcher("orderEvents", fetch(orders::orderEvents))
                 .dataFetcher("orderAtVersion", fetch(orders::orderAtVersion))
+                .dataFetcher("orderLineage", fetch(orders::orderLineage))
                 .dataFetcher("saga", fetch(sagas::saga))
                 .dataFetcher("sagaForOrder", fetch(sagas::sagaForOrder))
                 .dataFetcher("sagas", fetch(sagas::sagas))

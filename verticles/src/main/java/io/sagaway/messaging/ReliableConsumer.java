@@ -39,8 +39,17 @@ public final class ReliableConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReliableConsumer.class);
 
-    /** One record, with its parsed envelope. */
-    public record Delivery(String topic, int partition, long offset, String key, String value, Envelope envelope) {
+    /** One record, with its parsed envelope and the attempt it is on (1, then 2... as it is retried). */
+    public record Delivery(String topic, int partition, long offset, String key, String value, Envelope envelope, int attempt) {
+
+        public Delivery(String topic, int partition, long offset, String key, String value, Envelope envelope) {
+            this(topic, partition, offset, key, value, envelope, 1);
+        }
+
+        /** The same record, on its {@code n}th attempt. */
+        public Delivery attempt(int n) {
+            return n == attempt ? this : new Delivery(topic, partition, offset, key, value, envelope, n);
+        }
     }
 
     /** Handles one delivery; its future completes once the effect is durable. */
@@ -491,7 +500,7 @@ public final class ReliableConsumer {
     private Future<Void> attempt(Delivery delivery, int attempt) {
         String messageId = delivery.envelope().messageId();
         // A handler that throws instead of failing its future is a failure like any other: retried, then set aside.
-        return Futures.call(() -> handleOne(delivery))
+        return Futures.call(() -> handleOne(delivery.attempt(attempt)))
             .compose(v -> guard.markDone(messageId))
             .recover(failure -> guard.release(messageId).transform(released -> {
                 boolean poison = isPoison(failure);

@@ -65,6 +65,10 @@ public final class OutboxRelay {
     private record Refused(PendingRow row, String reason) {
     }
 
+    /** Where each record Kafka took landed, and the rows it refused for good. */
+    private record Sent(List<UUID> ids, List<Integer> partitions, List<Long> offsets, List<Refused> refused) {
+    }
+
     /** Rows read for one batch, and whether some shard may have more (it gave as many rows as it was asked for). */
     private record Pending(List<PendingRow> rows, boolean mayHaveMore) {
     }
@@ -113,15 +117,14 @@ public final class OutboxRelay {
 
     private Future<Batch> publish(SqlConnection tx, Pending pending) {
         List<PendingRow> rows = pending.rows();
-        return send(rows).compose(refused -> {
-            List<UUID> sent = rows.stream().map(PendingRow::id).filter(id -> refused.stream().noneMatch(r -> r.row().id().equals(id)))
-                .toList();
-            return afterSend.afterSend(sent)
-                .compose(v -> tx.preparedQuery("UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)")
-                    .execute(Tuple.of(sent.toArray(UUID[]::new))))
-                .compose(v -> setAside(tx, refused))
-                .map(v -> new Batch(sent.size(), pending.mayHaveMore() || !refused.isEmpty()));
-        });
+        return send(rows).compose(sent -> afterSend.afterSend(sent.ids())
+            // Where each record landed is kept with its row: an order's lineage shows it.
+            .compose(v -> tx.preparedQuery("""
+                    UPDATE outbox o SET published_at = now(), attempts = o.attempts + 1, kafka_partition = p.partition_no, kafka_offset = p.record_offset
+                    FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS p(id, partition_no, record_offset) WHERE o.id = p.id""")
+                .execute(Tuple.of(sent.ids().toArray(UUID[]::new), sent.partitions().toArray(Integer[]::new), sent.offsets().toArray(Long[]::new))))
+            .compose(v -> setAside(tx, sent.refused()))
+            .map(v -> new Batch(sent.ids().size(), pending.mayHaveMore() || !sent.refused().isEmpty())));
     }
 
     /** Moves rows Kafka refused for good from the outbox to the dead letters, in the batch's transaction. */
@@ -178,28 +181,31 @@ public final class OutboxRelay {
 
     /**
      * Sends in order from one worker thread (the producer keeps per-partition order for calls from
-     * one thread) and waits for every acknowledgement. Answers the rows Kafka refused for good;
+     * one thread) and waits for every acknowledgement. Answers where each record landed and the rows Kafka refused for good;
      * any other failure (Kafka down, a timeout) fails the whole batch, to be sent again.
      */
-    private Future<List<Refused>> send(List<PendingRow> rows) {
+    private Future<Sent> send(List<PendingRow> rows) {
         return vertx.executeBlocking(() -> {
             List<java.util.concurrent.Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
             for (PendingRow row : rows) {
                 acks.add(producer.send(toRecord(row)));
             }
-            List<Refused> refused = new ArrayList<>();
+            Sent sent = new Sent(new ArrayList<>(rows.size()), new ArrayList<>(rows.size()), new ArrayList<>(rows.size()), new ArrayList<>());
             for (int i = 0; i < rows.size(); i++) {
                 try {
-                    acks.get(i).get(sendTimeoutMs, TimeUnit.MILLISECONDS);
+                    RecordMetadata landed = acks.get(i).get(sendTimeoutMs, TimeUnit.MILLISECONDS);
+                    sent.ids().add(rows.get(i).id());
+                    sent.partitions().add(landed.partition());
+                    sent.offsets().add(landed.hasOffset() ? landed.offset() : null);
                 } catch (ExecutionException e) {
                     if (isRefusedForGood(e.getCause())) {
-                        refused.add(new Refused(rows.get(i), e.getCause().toString()));
+                        sent.refused().add(new Refused(rows.get(i), e.getCause().toString()));
                     } else {
                         throw e.getCause() instanceof Exception cause ? cause : e;
                     }
                 }
             }
-            return refused;
+            return sent;
         }, true);
     }
 

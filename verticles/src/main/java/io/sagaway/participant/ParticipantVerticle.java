@@ -82,7 +82,7 @@ public final class ParticipantVerticle extends VerticleBase {
         return pool.withTransaction(tx -> {
             // A redelivered request runs the same idempotent logic, so the requests need not wait for the
             // processed-message insert's answer: they go out right behind it, on the same connection.
-            Future<?> recorded = ProcessedMessages.firstTimes(tx, participant.name(), requests.stream().map(Envelope::messageId).toList());
+            Future<?> recorded = ProcessedMessages.firstTimes(tx, participant.name(), deliveries);
             Future<List<Reply>> answered = participant.interleaves() ? together(tx, requests) : inTurn(tx, requests);
             return Future.join(recorded, answered).compose(v -> {
                 List<OutboxMessage> replies = new ArrayList<>(requests.size());

@@ -94,9 +94,13 @@ public final class SagaOrchestrator {
      */
     public Future<Void> onMessages(List<ReliableConsumer.Delivery> deliveries) {
         List<Work> work = new ArrayList<>(deliveries.size());
+        List<ReliableConsumer.Delivery> worked = new ArrayList<>(deliveries.size());
         for (ReliableConsumer.Delivery delivery : deliveries) {
             try {
-                work(delivery).ifPresent(work::add);
+                work(delivery).ifPresent(w -> {
+                    work.add(w);
+                    worked.add(delivery);
+                });
             } catch (PoisonMessageException e) {
                 return Future.failedFuture(e);
             } catch (RuntimeException e) {
@@ -110,7 +114,7 @@ public final class SagaOrchestrator {
             // Sent together, in this order, without waiting for each answer (the connection pipelines them).
             // join, not all: on a failure, go on only once every statement sent has answered, so no callback
             // can send more SQL after the transaction's rollback was queued (it would run outside it).
-            Future<Set<String>> first = ProcessedMessages.firstTimes(tx, consumer, work.stream().map(w -> w.message().messageId()).toList());
+            Future<Set<String>> first = ProcessedMessages.firstTimes(tx, consumer, worked);
             List<Future<?>> reads = new ArrayList<>();
             reads.add(first);
             Map<String, Future<Optional<SagaState>>> found = new HashMap<>();

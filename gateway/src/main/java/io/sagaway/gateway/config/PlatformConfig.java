@@ -59,6 +59,9 @@ import java.util.regex.Pattern;
  * @param processedRetention   SAGAWAY_PROCESSED_RETENTION_HOURS, default 192 (8 days, beyond Kafka's default 7-day retention):
  *                             how long a processed message's idempotency record is kept
  * @param deadLetterRetention  SAGAWAY_DEAD_LETTER_RETENTION_DAYS, default 30: how long a dead letter is kept after it last failed
+ * @param lineageRetention     SAGAWAY_LINEAGE_RETENTION_HOURS, default 24: how long a published outbox row is kept, which is how
+ *                             long an order's lineage shows its messages' publishing (topic, partition, offset, time); its
+ *                             events, saga and consumers' records are kept as long as they are anyway
  * @param kafkaSessionTimeout  SAGAWAY_KAFKA_SESSION_TIMEOUT_MS, default 30000 (6000 to 1800000, the broker's bounds): how long
  *                             Kafka keeps a vanished process's partitions for it; a restart within it takes them back at once,
  *                             and a process that never returns holds its messages up that long before the others take them
@@ -96,6 +99,7 @@ public record PlatformConfig(
     String instanceId,
     Duration processedRetention,
     Duration deadLetterRetention,
+    Duration lineageRetention,
     Duration kafkaSessionTimeout,
     Optional<Cluster> cluster
 ) {
@@ -149,6 +153,7 @@ public record PlatformConfig(
     public static final String INSTANCE_ID = "SAGAWAY_INSTANCE_ID";
     public static final String PROCESSED_RETENTION_HOURS = "SAGAWAY_PROCESSED_RETENTION_HOURS";
     public static final String DEAD_LETTER_RETENTION_DAYS = "SAGAWAY_DEAD_LETTER_RETENTION_DAYS";
+    public static final String LINEAGE_RETENTION_HOURS = "SAGAWAY_LINEAGE_RETENTION_HOURS";
     public static final String KAFKA_SESSION_TIMEOUT_MS = "SAGAWAY_KAFKA_SESSION_TIMEOUT_MS";
     public static final String CLUSTER_MEMBERS = "SAGAWAY_CLUSTER_MEMBERS";
     public static final String CLUSTER_DNS = "SAGAWAY_CLUSTER_DNS";
@@ -205,6 +210,7 @@ public record PlatformConfig(
             instanceId(settings.get(INSTANCE_ID), settings.getOrDefault(HTTP_PORT, "8080")),
             Duration.ofHours(intBetween(PROCESSED_RETENTION_HOURS, settings.getOrDefault(PROCESSED_RETENTION_HOURS, "192"), 1, 100_000)),
             Duration.ofDays(intBetween(DEAD_LETTER_RETENTION_DAYS, settings.getOrDefault(DEAD_LETTER_RETENTION_DAYS, "30"), 1, 100_000)),
+            Duration.ofHours(intBetween(LINEAGE_RETENTION_HOURS, settings.getOrDefault(LINEAGE_RETENTION_HOURS, "24"), 1, 100_000)),
             Duration.ofMillis(intBetween(KAFKA_SESSION_TIMEOUT_MS, settings.getOrDefault(KAFKA_SESSION_TIMEOUT_MS,
                 Long.toString(InfraClients.DEFAULT_SESSION_TIMEOUT.toMillis())), 6_000, 1_800_000)),
             cluster(settings));

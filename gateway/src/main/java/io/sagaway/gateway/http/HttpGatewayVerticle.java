@@ -3,6 +3,7 @@ package io.sagaway.gateway.http;
 import io.sagaway.api.CommandFailure;
 import io.sagaway.api.ErrorCode;
 import io.sagaway.eventstore.EventStore;
+import io.sagaway.lineage.LineageReader;
 import io.sagaway.gateway.auth.AuthService;
 import io.sagaway.gateway.health.ReadinessChecks;
 import io.sagaway.gateway.metrics.PlatformMetrics;
@@ -85,7 +86,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
         PlatformApi api = new PlatformApi(queries, projections,
             new OrderRepository(backends.postgres(), new EventStore(), settings.topics().orderEvents(), Integer.MAX_VALUE),
             new SagaStore(), backends.postgres(), new OrderCommandClient(vertx.eventBus(), Duration.ofSeconds(15)), vertx.eventBus(),
-            settings.waitTimeout(), updates);
+            settings.waitTimeout(), updates, new LineageReader(backends.postgres(), queries, settings.topics()));
         // Building the executable schema takes seconds of CPU on a busy machine: on a worker, while the feeds start,
         // never on the event loop (it blocked it for 6.5 s in a chaos run's restart, and everything else on that loop with it).
         Future<SagawayGraphQL> graphQL = vertx.executeBlocking(() -> new SagawayGraphQL(api, settings.limits()));
