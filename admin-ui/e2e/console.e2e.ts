@@ -104,6 +104,36 @@ describe('the admin console', () => {
     expect(await unnamedControls(page)).toEqual([]);
   });
 
+  it("shows an order's lineage: every hop on one timeline, where each message went, the slowest highlighted", async () => {
+    await signIn(page);
+    await page.getByTestId('link-state').filter({ hasText: 'Live' }).waitFor();
+    const orderId = await placeOrder('KR');
+    await page.evaluate((id) => (window.location.hash = `#/orders/${id}`), orderId);
+    await page.getByRole('heading', { name: 'Lineage' }).waitFor();
+    const hops = page.locator('table.lineage-hops tbody tr');
+    // The page follows the order live: its lineage grows to the shipped order's last event and its document in the read model.
+    await hops.filter({ hasText: 'OrderShipped appended at v4' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      return hops.filter({ hasText: 'order document indexed at v4' }).count();
+    }, { timeout: 30_000 }).toBe(1);
+
+    await hops.filter({ hasText: 'placeOrder accepted' }).waitFor();
+    await hops.filter({ hasText: /OrderPlaced published to \S*order\.events \[\d+\] @\d+/ }).first().waitFor();
+    await hops.filter({ hasText: /DebitPayment consumed by \S*payment/ }).first().waitFor();
+    await hops.filter({ hasText: 'STEP_SUCCEEDED SHIPPING' }).waitFor();
+    // One hop is the slowest: highlighted in the list and on the timeline, and named above it.
+    expect(await page.locator('table.lineage-hops tr.slowest').count()).toBe(1);
+    expect(await page.locator('.lineage-bar.slowest').count()).toBe(1);
+    const slowestRow = await page.locator('table.lineage-hops tr.slowest td').nth(1).innerText();
+    expect(await page.getByTestId('slowest-hop').innerText()).toContain(slowestRow.replace('slowest', '').trim());
+    await page.getByRole('img', { name: /Timeline of \d+ hops/ }).waitFor();
+    await page.getByRole('heading', { name: 'Lineage' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'order-lineage');
+    expect(await unnamedControls(page)).toEqual([]);
+  });
+
   it('shows an order failing at shipping compensate inventory, then payment', async () => {
     await signIn(page);
     await page.getByRole('link', { name: 'Sagas', exact: true }).click();

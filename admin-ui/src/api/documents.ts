@@ -35,6 +35,11 @@ export const ORDER_DETAIL = `query OrderDetail($id: ID!) {
   sagaForOrder(orderId: $id) { id status }
 }`;
 
+const LINEAGE_HOP = `at kind durationMs since messageId messageType version topic partition offset consumer attempt sagaEvent step detail`;
+export const ORDER_LINEAGE = `query OrderLineage($id: ID!) {
+  orderLineage(orderId: $id) { orderId hops { ${LINEAGE_HOP} } slowestHop { ${LINEAGE_HOP} } }
+}`;
+
 export const ORDER_AT_VERSION = `query OrderAtVersion($id: ID!, $version: Int!) { orderAtVersion(id: $id, version: $version) { ${ORDER} } }`;
 
 export const ORDER_UPDATES = `subscription OrderUpdates($orderId: ID!) { orderStatusChanged(orderId: $orderId) { orderId status version at reason } }`;

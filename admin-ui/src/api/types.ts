@@ -142,3 +142,38 @@ export interface Account {
   balance: string;
   currency: string;
 }
+
+export type LineageHopKind =
+  | 'ACCEPTED'
+  | 'EVENT_APPENDED'
+  | 'PENDING_PUBLISH'
+  | 'PUBLISHED'
+  | 'CONSUMED'
+  | 'DEAD_LETTERED'
+  | 'REDRIVEN'
+  | 'SAGA'
+  | 'INDEXED';
+
+export interface LineageHop {
+  at: string;
+  kind: LineageHopKind;
+  durationMs: number | null;
+  since: string | null;
+  messageId: string | null;
+  messageType: string | null;
+  version: number | null;
+  topic: string | null;
+  partition: number | null;
+  offset: string | null;
+  consumer: string | null;
+  attempt: number | null;
+  sagaEvent: SagaEventType | null;
+  step: SagaStepName | null;
+  detail: string | null;
+}
+
+export interface OrderLineage {
+  orderId: string;
+  hops: LineageHop[];
+  slowestHop: LineageHop | null;
+}

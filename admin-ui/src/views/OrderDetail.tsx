@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ORDER_AT_VERSION, ORDER_DETAIL, ORDER_UPDATES } from '../api/documents';
 import type { Order, OrderEvent, SagaStatus } from '../api/types';
+import { LineageView } from '../components/LineageView';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatTime } from '../domain/sagas';
@@ -18,7 +19,12 @@ export function OrderDetail({ id }: { id: string }) {
   const detail = useQuery<Detail>(ORDER_DETAIL, { id });
   // The version the point-in-time view shows; null follows the latest.
   const [version, setVersion] = useState<number | null>(null);
-  useSubscription<{ orderStatusChanged: { version: number } }>(ORDER_UPDATES, { orderId: id }, () => detail.reload());
+  // Each update of the order reads it again, and its lineage with it.
+  const [updates, setUpdates] = useState(0);
+  useSubscription<{ orderStatusChanged: { version: number } }>(ORDER_UPDATES, { orderId: id }, () => {
+    detail.reload();
+    setUpdates((n) => n + 1);
+  });
 
   if (detail.error && !detail.data) return <ErrorState error={detail.error} onRetry={detail.reload} />;
   if (!detail.data) return <Loading what="the order" />;
@@ -44,6 +50,9 @@ export function OrderDetail({ id }: { id: string }) {
         </div>
         <PointInTime orderId={order.id} version={shown} latest={latest} onChange={setVersion} />
       </div>
+
+      <h2 id="lineage-title">Lineage</h2>
+      <LineageView orderId={order.id} reloadKey={updates} />
 
       <h2>Events</h2>
       <ol className="events">

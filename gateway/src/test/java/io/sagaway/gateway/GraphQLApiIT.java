@@ -695,7 +695,7 @@ class GraphQLApiIT {
         assertThat(placedPublished.getString("topic")).isEqualTo(prefix + "order.events");
         assertThat(placedPublished.getInteger("partition")).isBetween(0, 7);
         assertThat(Long.parseLong(placedPublished.getString("offset"))).isNotNegative();
-        assertThat(placedPublished.getString("since")).isEqualTo("written to the outbox");
+        assertThat(placedPublished.getString("since")).isEqualTo("its transaction began");
         assertThat(placedPublished.getInteger("durationMs")).isNotNegative();
         assertThat(hops(lineage, "PUBLISHED")).extracting(h -> h.getString("messageType"))
             .contains("OrderPlaced", "DebitPayment", "PaymentDebited", "ReserveStock", "InventoryReserved", "CreateShipment", "ShipmentCreated",

@@ -61,7 +61,7 @@ public record OrderLineage(String orderId, String customerId, List<LineageHop> h
                     .record(m.topic(), null, null).build());
             } else {
                 hops.add(LineageHop.hop(m.publishedAt(), Kind.PUBLISHED).message(m.messageId(), m.type()).version(m.version())
-                    .record(m.topic(), m.partition(), m.offset()).since(m.writtenAt(), "written to the outbox").build());
+                    .record(m.topic(), m.partition(), m.offset()).since(m.writtenAt(), "its transaction began").build());
             }
         }
         for (Processed p : records.processed()) {

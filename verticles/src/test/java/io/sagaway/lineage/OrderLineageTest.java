@@ -67,7 +67,7 @@ class OrderLineageTest {
         LineageHop debitPublished = lineage.hops().stream().filter(h -> h.kind() == Kind.PUBLISHED && DEBIT.equals(h.messageId()))
             .findFirst().orElseThrow();
         assertThat(debitPublished.durationMs()).isEqualTo(10);
-        assertThat(debitPublished.since()).isEqualTo("written to the outbox");
+        assertThat(debitPublished.since()).isEqualTo("its transaction began");
         assertThat(debitPublished.topic()).isEqualTo("payment.requests");
         assertThat(debitPublished.partition()).isEqualTo(3);
         assertThat(debitPublished.offset()).isEqualTo(7L);
