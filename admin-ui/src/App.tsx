@@ -35,7 +35,8 @@ export function App() {
     <SessionProvider session={session} onEnd={end}>
       <Layout route={route}>
         {route.page === 'dashboard' && <Dashboard />}
-        {route.page === 'sagas' && <SagaList />}
+        {route.page === 'sagas' && <SagaList view="all" />}
+        {route.page === 'stuck' && <SagaList view="stuck" />}
         {route.page === 'saga' && <SagaDetail key={route.id} id={route.id} />}
         {route.page === 'order' && <OrderDetail key={route.id} id={route.id} />}
         {route.page === 'dead-letters' && <DeadLetters />}

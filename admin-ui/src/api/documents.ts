@@ -27,6 +27,17 @@ export const SAGA = `query Saga($id: ID!) { saga(id: $id) { ${SAGA_FULL} } }`;
 
 export const SAGA_UPDATES = `subscription SagaUpdates($sagaId: ID) { sagaUpdated(sagaId: $sagaId) { ${SAGA_FULL} } }`;
 
+export const STUCK_SAGAS = `query StuckSagas($stalledForSeconds: Int!) {
+  stuckSagas(stalledForSeconds: $stalledForSeconds, first: 500) {
+    totalCount
+    byReason { reason count }
+    sagas { sagaId orderId status step reason explanation waitingSince waitingSeconds attempt error until usualLatencyMs
+      consumer topic partition lag deadLetterId action }
+  }
+}`;
+
+export const CANCEL_ORDER = `mutation CancelOrder($id: ID!, $reason: String) { cancelOrder(id: $id, reason: $reason) { id status } }`;
+
 export const RETRY_SAGA = `mutation RetrySaga($id: ID!) { retrySaga(id: $id) { ${SAGA_FULL} } }`;
 
 export const ORDER_DETAIL = `query OrderDetail($id: ID!) {

@@ -177,3 +177,40 @@ export interface OrderLineage {
   hops: LineageHop[];
   slowestHop: LineageHop | null;
 }
+
+export type StuckReason =
+  | 'WAITING_ON_PARTICIPANT'
+  | 'WAITING_ON_TIMER'
+  | 'RETRYING'
+  | 'PARKED_IN_DEAD_LETTERS'
+  | 'COMPENSATION_FAILING'
+  | 'CONSUMER_LAGGING';
+
+export type StuckAction = 'RETRY' | 'REDRIVE' | 'CANCEL' | 'WAIT';
+
+export interface StuckSaga {
+  sagaId: string;
+  orderId: string;
+  status: SagaStatus;
+  step: SagaStepName | null;
+  reason: StuckReason;
+  explanation: string;
+  waitingSince: string;
+  waitingSeconds: number;
+  attempt: number | null;
+  error: string | null;
+  until: string | null;
+  usualLatencyMs: number | null;
+  consumer: string | null;
+  topic: string | null;
+  partition: number | null;
+  lag: number | null;
+  deadLetterId: string | null;
+  action: StuckAction;
+}
+
+export interface StuckSagas {
+  totalCount: number;
+  byReason: { reason: StuckReason; count: number }[];
+  sagas: StuckSaga[];
+}

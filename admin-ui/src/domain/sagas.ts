@@ -93,3 +93,8 @@ export function formatTime(iso: string | null | undefined): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { hour12: false });
 }
+
+/** Ids are UUIDs: the first block tells them apart on screen, the full id is in the link and the detail page. */
+export function short(id: string): string {
+  return id.length > 13 ? `${id.slice(0, 8)}…` : id;
+}

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 export type Route =
   | { page: 'dashboard' }
   | { page: 'sagas' }
+  | { page: 'stuck' }
   | { page: 'saga'; id: string }
   | { page: 'order'; id: string }
   | { page: 'dead-letters' }
@@ -16,6 +17,7 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 0) return { page: 'dashboard' };
   if (parts[0] === 'sagas' && parts.length === 1) return { page: 'sagas' };
   if (parts[0] === 'sagas' && parts.length === 2) return { page: 'saga', id: parts[1] };
+  if (parts[0] === 'stuck' && parts.length === 1) return { page: 'stuck' };
   if (parts[0] === 'orders' && parts.length === 2) return { page: 'order', id: parts[1] };
   if (parts[0] === 'dead-letters' && parts.length === 1) return { page: 'dead-letters' };
   if (parts[0] === 'operations' && parts.length === 1) return { page: 'operations' };

@@ -4,7 +4,7 @@ import { useApi } from '../session/SessionContext';
 
 const NAV: { label: string; route: Route; pages: Route['page'][] }[] = [
   { label: 'Dashboard', route: { page: 'dashboard' }, pages: ['dashboard'] },
-  { label: 'Sagas', route: { page: 'sagas' }, pages: ['sagas', 'saga', 'order'] },
+  { label: 'Sagas', route: { page: 'sagas' }, pages: ['sagas', 'stuck', 'saga', 'order'] },
   { label: 'Dead letters', route: { page: 'dead-letters' }, pages: ['dead-letters'] },
   { label: 'Operations', route: { page: 'operations' }, pages: ['operations'] },
 ];

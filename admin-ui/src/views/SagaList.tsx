@@ -4,17 +4,32 @@ import { SAGA_STATUSES, STEP_NAMES, type Connection, type Saga, type SagaStatus,
 import { Pager, useCursorPages } from '../components/Pager';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
-import { applyUpdate, attentionReason, formatTime, newer, NO_FILTER, toGraphQLFilter, type SagaFilterState } from '../domain/sagas';
+import { applyUpdate, attentionReason, formatTime, newer, NO_FILTER, short, toGraphQLFilter, type SagaFilterState } from '../domain/sagas';
 import { href } from '../routing/router';
 import { useQuery, useSubscription } from '../session/hooks';
+import { StuckSagas } from './StuckSagas';
 import { useApi } from '../session/SessionContext';
 
 const PAGE_SIZE = 20;
 const RELOAD_MS = 10_000;
 const LIVE_KEPT = 500;
 
+/** The sagas: every one, or the stuck ones grouped by why. */
+export function SagaList({ view }: { view: 'all' | 'stuck' }) {
+  return (
+    <section aria-labelledby="sagas-title">
+      <h1 id="sagas-title">Sagas</h1>
+      <nav className="view-tabs" aria-label="Saga views">
+        <a href={href({ page: 'sagas' })} aria-current={view === 'all' ? 'page' : undefined}>All sagas</a>
+        <a href={href({ page: 'stuck' })} aria-current={view === 'stuck' ? 'page' : undefined}>Stuck</a>
+      </nav>
+      {view === 'all' ? <AllSagas /> : <StuckSagas />}
+    </section>
+  );
+}
+
 /** Every saga, newest change first, live: new sagas appear and statuses change as they happen. */
-export function SagaList() {
+function AllSagas() {
   const [filter, setFilter] = useState<SagaFilterState>(NO_FILTER);
   const [orderSearch, setOrderSearch] = useState('');
   const pages = useCursorPages();
@@ -67,8 +82,7 @@ export function SagaList() {
 
   const connection = page.data?.sagas;
   return (
-    <section aria-labelledby="sagas-title">
-      <h1 id="sagas-title">Sagas</h1>
+    <>
       <form className="filters" role="search" aria-label="Filter sagas" onSubmit={(e) => {
         e.preventDefault();
         change({ orderId: orderSearch });
@@ -153,15 +167,10 @@ export function SagaList() {
           <Pager label="Pages of sagas" pages={pages} pageInfo={connection.pageInfo} />
         </>
       )}
-    </section>
+    </>
   );
 }
 
 function toggle(statuses: SagaStatus[], status: SagaStatus, on: boolean): SagaStatus[] {
   return on ? [...statuses, status] : statuses.filter((s) => s !== status);
-}
-
-/** Ids are UUIDs: the first block tells them apart on screen, the full id is in the link and the detail page. */
-export function short(id: string): string {
-  return id.length > 13 ? `${id.slice(0, 8)}…` : id;
 }

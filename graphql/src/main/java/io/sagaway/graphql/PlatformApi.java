@@ -7,6 +7,7 @@ import io.sagaway.order.store.OrderRepository;
 import io.sagaway.readmodel.ProjectionWaiter;
 import io.sagaway.readmodel.ReadModelQueries;
 import io.sagaway.saga.SagaStore;
+import io.sagaway.saga.stuck.StuckSagaDetector;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.sqlclient.Pool;
 
@@ -18,8 +19,9 @@ import java.time.Duration;
  *
  * @param waitTimeout how long placeOrder may wait for PROJECTED or COMPLETED
  * @param lineage     reads an order's lineage
+ * @param stuck       finds the sagas that are not moving, and why
  */
 public record PlatformApi(ReadModelQueries readModel, ProjectionWaiter projections, OrderRepository orders, SagaStore sagas,
                           Pool pool, OrderCommandClient commands, EventBus bus, Duration waitTimeout,
-                          SubscriptionHub updates, LineageReader lineage) {
+                          SubscriptionHub updates, LineageReader lineage, StuckSagaDetector stuck) {
 }

@@ -63,6 +63,7 @@ final class Resolvers {
                 .dataFetcher("saga", fetch(sagas::saga))
                 .dataFetcher("sagaForOrder", fetch(sagas::sagaForOrder))
                 .dataFetcher("sagas", fetch(sagas::sagas))
+                .dataFetcher("stuckSagas", fetch(sagas::stuckSagas))
                 .dataFetcher("stock", fetch(operator::stock))
                 .dataFetcher("account", fetch(operator::account))
                 .dataFetcher("deadLetters", fetch(operator::deadLetters))

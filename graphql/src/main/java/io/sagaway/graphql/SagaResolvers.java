@@ -1,11 +1,18 @@
 package io.sagaway.graphql;
 
 import graphql.schema.DataFetchingEnvironment;
+import io.sagaway.api.CommandFailure;
+import io.sagaway.api.ErrorCode;
 import io.sagaway.messaging.Addresses;
+import io.sagaway.saga.stuck.StuckReason;
+import io.sagaway.saga.stuck.StuckSaga;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +52,55 @@ final class SagaResolvers {
         Inputs.SagaFilter filter = Inputs.SagaFilter.of(env.getArgument("filter"));
         return api.readModel().sagas(filter.query(env.getArgumentOrDefault("first", 20), env.getArgument("after")))
             .map(page -> Paging.connection(page, Views::saga));
+    }
+
+    Future<Object> stuckSagas(DataFetchingEnvironment env) {
+        caller(env).requireOperator();
+        int stalledFor = env.getArgumentOrDefault("stalledForSeconds", 10);
+        int first = env.getArgumentOrDefault("first", 50);
+        if (stalledFor < 0 || stalledFor > 86_400) {
+            throw new CommandFailure(ErrorCode.BAD_USER_INPUT, "stalledForSeconds must be between 0 and 86400", "stalledForSeconds");
+        }
+        if (first < 1 || first > 500) {
+            throw new CommandFailure(ErrorCode.BAD_USER_INPUT, "first must be between 1 and 500", "first");
+        }
+        String reason = env.getArgument("reason");
+        return api.stuck().detect(Duration.ofSeconds(stalledFor)).map(stuck -> {
+            Map<StuckReason, Integer> counts = new EnumMap<>(StuckReason.class);
+            for (StuckReason r : StuckReason.values()) {
+                counts.put(r, 0);
+            }
+            stuck.forEach(s -> counts.merge(s.reason(), 1, Integer::sum));
+            List<StuckSaga> asked = stuck.stream().filter(s -> reason == null || s.reason().name().equals(reason)).toList();
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("totalCount", asked.size());
+            view.put("byReason", counts.entrySet().stream().map(e -> Map.of("reason", e.getKey().name(), "count", e.getValue())).toList());
+            view.put("sagas", asked.stream().limit(first).map(SagaResolvers::stuck).toList());
+            return view;
+        });
+    }
+
+    private static Map<String, Object> stuck(StuckSaga s) {
+        Map<String, Object> view = new HashMap<>();
+        view.put("sagaId", s.sagaId());
+        view.put("orderId", s.orderId());
+        view.put("status", s.status().name());
+        view.put("step", s.step() == null ? null : s.step().name());
+        view.put("reason", s.reason().name());
+        view.put("explanation", s.explanation());
+        view.put("waitingSince", s.waitingSince());
+        view.put("waitingSeconds", (int) Math.min(Integer.MAX_VALUE, s.waitingSeconds()));
+        view.put("attempt", s.attempt());
+        view.put("error", s.error());
+        view.put("until", s.until());
+        view.put("usualLatencyMs", s.usualLatencyMs() == null ? null : (int) Math.min(Integer.MAX_VALUE, s.usualLatencyMs()));
+        view.put("consumer", s.consumer());
+        view.put("topic", s.topic());
+        view.put("partition", s.partition());
+        view.put("lag", s.lag() == null ? null : (int) Math.min(Integer.MAX_VALUE, s.lag()));
+        view.put("deadLetterId", s.deadLetterId());
+        view.put("action", s.action().name());
+        return view;
     }
 
     Future<Object> retrySaga(DataFetchingEnvironment env) {

@@ -4,6 +4,7 @@ import io.sagaway.api.CommandFailure;
 import io.sagaway.api.ErrorCode;
 import io.sagaway.eventstore.EventStore;
 import io.sagaway.lineage.LineageReader;
+import io.sagaway.saga.stuck.StuckSagaDetector;
 import io.sagaway.gateway.auth.AuthService;
 import io.sagaway.gateway.health.ReadinessChecks;
 import io.sagaway.gateway.metrics.PlatformMetrics;
@@ -51,6 +52,8 @@ public final class HttpGatewayVerticle extends VerticleBase {
     /** Where the admin-ui module puts its build on the classpath. */
     private static final String ADMIN_UI_RESOURCES = "admin-ui";
     private static final String CALLER = "sagaway.caller";
+    /** How long a saga's step must wait before /metrics counts it stuck (as stuckSagas does by default). */
+    private static final Duration STUCK_AFTER = Duration.ofSeconds(10);
 
     /** Everything the gateway needs to know. */
     public record Settings(int port, ServiceEndpoints endpoints, int postgresPoolSize, String postgresSchema, TopicNames topics,
@@ -64,6 +67,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     private SubscriptionHub updates;
     private ReadModelQueries queries;
     private ProjectionWaiter projections;
+    private StuckSagaDetector stuck;
 
     public HttpGatewayVerticle(Settings settings) {
         this.settings = settings;
@@ -83,10 +87,11 @@ public final class HttpGatewayVerticle extends VerticleBase {
         var es = backends.elasticsearch().client();
         queries = new ReadModelQueries(es, context, new ReadModelIndices(es, context, settings.indexPrefix()));
         projections = new ProjectionWaiter(vertx, queries, settings.metrics().projectionLag());
+        stuck = new StuckSagaDetector(backends.postgres(), backends.kafkaAdmin(), settings.topics());
         PlatformApi api = new PlatformApi(queries, projections,
             new OrderRepository(backends.postgres(), new EventStore(), settings.topics().orderEvents(), Integer.MAX_VALUE),
             new SagaStore(), backends.postgres(), new OrderCommandClient(vertx.eventBus(), Duration.ofSeconds(15)), vertx.eventBus(),
-            settings.waitTimeout(), updates, new LineageReader(backends.postgres(), queries, settings.topics()));
+            settings.waitTimeout(), updates, new LineageReader(backends.postgres(), queries, settings.topics()), stuck);
         // Building the executable schema takes seconds of CPU on a busy machine: on a worker, while the feeds start,
         // never on the event loop (it blocked it for 6.5 s in a chaos run's restart, and everything else on that loop with it).
         Future<SagawayGraphQL> graphQL = vertx.executeBlocking(() -> new SagawayGraphQL(api, settings.limits()));
@@ -111,6 +116,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
         router.get("/metrics").handler(PrometheusScrapingHandler.create(settings.metrics().registry()));
         settings.metrics().countSagas(vertx, backends.postgres(), Duration.ofSeconds(5));
         settings.metrics().countSubscriptions(updates::subscriberCount);
+        settings.metrics().countStuckSagas(vertx, stuck, STUCK_AFTER, Duration.ofSeconds(15));
         settings.metrics().measureConsumerLag(vertx, backends.kafkaAdmin(), Stream.of(
                 "order-saga", "payment", "inventory", "shipping", "order-projector", "saga-projector")
             .map(settings.topics()::consumer).toList(), Duration.ofSeconds(10));

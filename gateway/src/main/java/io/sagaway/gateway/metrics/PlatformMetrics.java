@@ -7,6 +7,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sagaway.readmodel.ProjectionMetrics;
 import io.sagaway.saga.SagaStatusCounts;
 import io.sagaway.saga.domain.SagaStatus;
+import io.sagaway.saga.stuck.StuckReason;
+import io.sagaway.saga.stuck.StuckSagaDetector;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -119,6 +121,34 @@ public final class PlatformMetrics {
                 .onSuccess(lag::set)
                 .onFailure(e -> LOG.debug("consumer lag of {} not measured: {}", group, e.toString())));
         }
+    }
+
+    /**
+     * Counts the stuck sagas by reason every {@code interval}, as {@code sagaway_stuck_sagas{reason}}
+     * (a gateway does; the figures are platform-wide).
+     */
+    public void countStuckSagas(Vertx vertx, StuckSagaDetector detector, Duration stalledFor, Duration interval) {
+        Map<StuckReason, AtomicLong> byReason = new EnumMap<>(StuckReason.class);
+        for (StuckReason reason : StuckReason.values()) {
+            AtomicLong count = new AtomicLong();
+            byReason.put(reason, count);
+            Gauge.builder("sagaway.stuck.sagas", count, AtomicLong::get).tag("reason", reason.name()).strongReference(true)
+                .description("Sagas in flight that are not moving, by why (see the stuckSagas query)").register(registry);
+        }
+        AtomicBoolean refreshing = new AtomicBoolean();
+        vertx.setPeriodic(0, interval.toMillis(), id -> {
+            if (!refreshing.compareAndSet(false, true)) {
+                return;
+            }
+            detector.detect(stalledFor)
+                .onSuccess(stuck -> {
+                    Map<StuckReason, Long> counted = new EnumMap<>(StuckReason.class);
+                    stuck.forEach(s -> counted.merge(s.reason(), 1L, Long::sum));
+                    byReason.forEach((reason, count) -> count.set(counted.getOrDefault(reason, 0L)));
+                })
+                .onFailure(e -> LOG.debug("stuck sagas not counted: {}", e.toString()))
+                .onComplete(done -> refreshing.set(false));
+        });
     }
 
     /** Counts open subscriptions (so a leak would show). */
