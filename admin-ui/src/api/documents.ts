@@ -48,7 +48,7 @@ export const ORDER_DETAIL = `query OrderDetail($id: ID!) {
 
 const LINEAGE_HOP = `at kind durationMs since messageId messageType version topic partition offset consumer attempt sagaEvent step detail`;
 export const ORDER_LINEAGE = `query OrderLineage($id: ID!) {
-  orderLineage(orderId: $id) { orderId hops { ${LINEAGE_HOP} } slowestHop { ${LINEAGE_HOP} } }
+  orderLineage(orderId: $id) { orderId traceId traceUrl hops { ${LINEAGE_HOP} } slowestHop { ${LINEAGE_HOP} } }
 }`;
 
 export const ORDER_AT_VERSION = `query OrderAtVersion($id: ID!, $version: Int!) { orderAtVersion(id: $id, version: $version) { ${ORDER} } }`;

@@ -174,6 +174,8 @@ export interface LineageHop {
 
 export interface OrderLineage {
   orderId: string;
+  traceId: string | null;
+  traceUrl: string | null;
   hops: LineageHop[];
   slowestHop: LineageHop | null;
 }

@@ -39,6 +39,17 @@ export function LineageView({ orderId, reloadKey }: { orderId: string; reloadKey
           Refresh
         </button>
       </p>
+      {found.traceId && (
+        <p className="lineage-trace">
+          Trace <code>{found.traceId}</code>
+          {found.traceUrl && (
+            <>
+              {' '}
+              <a href={found.traceUrl} target="_blank" rel="noreferrer">Open the trace</a>
+            </>
+          )}
+        </p>
+      )}
       <div className="lineage-timeline" role="img"
         aria-label={`Timeline of ${found.hops.length} hops over ${formatDuration(timeline.totalMs)}${slowest ? `; slowest: ${describeHop(slowest.hop)}` : ''}`}>
         {LANES.map((lane) => (

@@ -1,5 +1,7 @@
 package io.sagaway.gateway;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.sagaway.gateway.auth.AuthService;
 import io.sagaway.gateway.cluster.EventBusCluster;
 import io.sagaway.gateway.config.PlatformConfig;
@@ -26,13 +28,17 @@ import io.sagaway.readmodel.ProjectorVerticle;
 import io.sagaway.readmodel.ReadModelVerticle;
 import io.sagaway.saga.OrderSagaVerticle;
 import io.sagaway.stack.StackEndpoints;
+import io.sagaway.tracing.Tracing;
+import io.sagaway.tracing.TracingSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,14 +66,24 @@ public final class Platform {
     private final ServiceEndpoints endpoints;
     private final TopicNames topics;
     private final PlatformMetrics metrics = new PlatformMetrics();
+    private final OpenTelemetry openTelemetry;
     private Vertx vertx;
     private HttpGatewayVerticle gateway;
     private HealthVerticle health;
 
     public Platform(PlatformConfig config, ServiceEndpoints endpoints) {
+        this(config, endpoints, TracingSetup.fromEnvironment(System.getenv()));
+    }
+
+    /**
+     * @param openTelemetry where the platform's spans go: built from the OTEL_* settings by default
+     *                      (no-op without an OTLP endpoint); a test's in-memory SDK
+     */
+    public Platform(PlatformConfig config, ServiceEndpoints endpoints, OpenTelemetry openTelemetry) {
         this.config = config;
         this.endpoints = endpoints;
         this.topics = new TopicNames(config.topicPrefix());
+        this.openTelemetry = openTelemetry;
     }
 
     public static ServiceEndpoints endpoints(StackEndpoints resolved) {
@@ -83,16 +99,21 @@ public final class Platform {
                 result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion, result.migrationsExecuted);
         }
         InfraClients.useStaticMembership(config.instanceId(), config.kafkaSessionTimeout());
+        Tracing.install(openTelemetry);
         vertx = config.cluster()
             .map(cluster -> {
-                Vertx clustered = block(metrics.vertxBuilder(EventBusCluster.withEventBus(new VertxOptions(), cluster))
+                Vertx clustered = block(traced(metrics.vertxBuilder(EventBusCluster.withEventBus(new VertxOptions(), cluster)))
                     .withClusterManager(EventBusCluster.manager(cluster)).buildClustered(), START_TIMEOUT);
                 LOG.info("Joined event-bus cluster '{}' ({}) as {}", cluster.name(),
                     cluster.serviceDns().isEmpty() ? "members " + cluster.members() : "members found at " + cluster.serviceDns(),
                     ((VertxInternal) clustered).clusterManager().getNodeId());
                 return clustered;
             })
-            .orElseGet(() -> metrics.vertxBuilder(new VertxOptions()).build());
+            .orElseGet(() -> traced(metrics.vertxBuilder(new VertxOptions())).build());
+        if (Tracing.enabled()) {
+            LOG.info("Tracing on: spans exported over OTLP to {}", System.getenv().getOrDefault("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                System.getenv().getOrDefault("OTEL_EXPORTER_OTLP_ENDPOINT", "(set by the caller)")));
+        }
         block(TopicSetup.ensure(vertx, endpoints.kafkaBootstrapServers(), topics.all(), config.kafkaPartitions(),
             config.kafkaReplication()), START_TIMEOUT);
         if (config.demoData() && config.roles().stream().anyMatch(Role::usesPostgres)) {
@@ -158,7 +179,7 @@ public final class Platform {
         return new HttpGatewayVerticle.Settings(config.httpPort(), endpoints, config.postgresPoolSize(), config.postgresSchema(), topics,
             config.indexPrefix(), auth(), config.maxRequestBytes(),
             new SagawayGraphQL.Limits(config.maxQueryDepth(), config.maxQueryComplexity()), Duration.ofMillis(config.waitTimeoutMs()),
-            metrics, config.sendBufferBytes());
+            metrics, config.sendBufferBytes(), config.traceUiUrl());
     }
 
     /** An external issuer when one is configured (public key or JWKS), else the built-in one. */
@@ -213,6 +234,15 @@ public final class Platform {
             block(vertx.close(), STOP_TIMEOUT);
             vertx = null;
         }
+        // The spans still batched for export go out before the process ends.
+        if (openTelemetry instanceof OpenTelemetrySdk sdk) {
+            sdk.getSdkTracerProvider().forceFlush().join(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Vert.x with its HTTP and event-bus spans when tracing is on (the event bus then carries traceparent in its headers). */
+    private VertxBuilder traced(VertxBuilder builder) {
+        return Tracing.enabled() ? builder.withTracer(new OpenTelemetryTracingFactory(openTelemetry)) : builder;
     }
 
     /** The HTTP port bound: the gateway's, or without one, the port of health and metrics. */

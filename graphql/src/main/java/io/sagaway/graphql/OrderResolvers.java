@@ -93,6 +93,8 @@ final class OrderResolvers {
             caller.requireActingFor(lineage.customerId());
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("orderId", lineage.orderId());
+            view.put("traceId", lineage.traceId());
+            view.put("traceUrl", api.lineage().traceUrl(lineage.traceId()));
             view.put("hops", lineage.hops().stream().map(OrderResolvers::hop).toList());
             view.put("slowestHop", lineage.slowest().map(OrderResolvers::hop).orElse(null));
             return (Object) view;

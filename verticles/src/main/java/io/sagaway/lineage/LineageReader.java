@@ -13,6 +13,7 @@ import io.sagaway.participant.shipping.ShippingParticipant;
 import io.sagaway.readmodel.ReadModelQueries;
 import io.sagaway.saga.SagaOrchestrator;
 import io.sagaway.saga.domain.TimelineEntry;
+import io.sagaway.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -44,10 +45,15 @@ public final class LineageReader {
     private final ReadModelQueries readModel;
     /** The consumer groups that record what they processed: the orchestrator and each participant. */
     private final String[] consumers;
+    private final String traceUi;
 
-    public LineageReader(Pool pool, ReadModelQueries readModel, TopicNames topics) {
+    /**
+     * @param traceUi a trace viewer's page for one trace, with {@code {traceId}} where its id goes; null when there is none
+     */
+    public LineageReader(Pool pool, ReadModelQueries readModel, TopicNames topics, String traceUi) {
         this.pool = pool;
         this.readModel = readModel;
+        this.traceUi = traceUi;
         this.consumers = List.of(SagaOrchestrator.CONSUMER, PaymentParticipant.NAME, InventoryParticipant.NAME, ShippingParticipant.NAME)
             .stream().map(topics::consumer).toArray(String[]::new);
     }
@@ -70,22 +76,28 @@ public final class LineageReader {
             messages.result().forEach(m -> ids.add(UUID.fromString(m.messageId())));
             deadLetters.result().stream().filter(d -> d.messageId() != null).forEach(d -> ids.add(UUID.fromString(d.messageId())));
             return Future.all(processed(ids), timeline, orderDocument, sagaDocument).map(all -> Optional.of(OrderLineage.assemble(
-                new LineageRecords(orderId, events.result().get(0).customerId(), stream, messages.result(), all.resultAt(0), deadLetters.result(), timeline.result(),
+                new LineageRecords(orderId, events.result().get(0).customerId(), Tracing.traceId(events.result().get(0).traceparent()), stream,
+                    messages.result(), all.resultAt(0), deadLetters.result(), timeline.result(),
                     orderDocument.result(), sagaDocument.result()))));
         });
     }
 
-    /** An event as read, with the order's customer on its first one. */
-    private record Read(Event event, String customerId) {
+    /** An event as read, with the order's customer and the trace it began on its first one. */
+    private record Read(Event event, String customerId, String traceparent) {
+    }
+
+    /** The trace viewer's page of a trace, or null when no viewer is configured or there is no trace. */
+    public String traceUrl(String traceId) {
+        return traceUi == null || traceId == null ? null : traceUi.replace("{traceId}", traceId);
     }
 
     private Future<List<Read>> events(String orderId) {
         return rows(pool, """
                 SELECT event_id, version, event_type, metadata->>'causationId' AS causation_id, occurred_at,
-                       CASE WHEN version = 1 THEN data->>'customerId' END AS customer_id
+                       CASE WHEN version = 1 THEN data->>'customerId' END AS customer_id, metadata->>'traceparent' AS traceparent
                 FROM events WHERE aggregate_id = $1 ORDER BY version""", Tuple.of(orderId),
             row -> new Read(new Event(row.getUUID("event_id").toString(), row.getInteger("version"), row.getString("event_type"),
-                row.getString("causation_id"), instant(row, "occurred_at")), row.getString("customer_id")));
+                row.getString("causation_id"), instant(row, "occurred_at")), row.getString("customer_id"), row.getString("traceparent")));
     }
 
     private Future<List<Message>> messages(String orderId) {

@@ -11,6 +11,7 @@ import java.util.Optional;
  * the read model's two documents. Assembled into hops by {@link OrderLineage#assemble}.
  *
  * @param customerId    whose order it is
+ * @param traceId       the trace its placeOrder began (null when tracing was off)
  * @param events        the order's event stream, oldest first
  * @param messages      the order's outbox rows still kept (published ones go after {@code SAGAWAY_LINEAGE_RETENTION_HOURS})
  * @param processed     the consumers' records of processing the order's messages
@@ -19,7 +20,7 @@ import java.util.Optional;
  * @param orderDocument the order's read-model document
  * @param sagaDocument  the saga's read-model document
  */
-public record LineageRecords(String orderId, String customerId, List<Event> events, List<Message> messages, List<Processed> processed,
+public record LineageRecords(String orderId, String customerId, String traceId, List<Event> events, List<Message> messages, List<Processed> processed,
                              List<DeadLetter> deadLetters, List<TimelineEntry> timeline, Optional<Document> orderDocument,
                              Optional<Document> sagaDocument) {
 

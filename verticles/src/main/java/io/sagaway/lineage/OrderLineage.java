@@ -24,11 +24,12 @@ import java.util.Set;
  * read model's documents. Nothing is guessed: a hop whose starting time is no longer stored has
  * no duration.
  *
+ * @param traceId the trace the order's placeOrder began, which its messages continued (null when tracing was off)
  * @param slowest the transport hop that took longest (publishing, consuming, indexing, an event
  *                after the message that caused it): where to look when the order was slow; saga
  *                entries are left out, as their durations span whole steps, hops included
  */
-public record OrderLineage(String orderId, String customerId, List<LineageHop> hops, Optional<LineageHop> slowest) {
+public record OrderLineage(String orderId, String customerId, String traceId, List<LineageHop> hops, Optional<LineageHop> slowest) {
 
     private static final Set<Kind> TRANSPORT = Set.of(Kind.EVENT_APPENDED, Kind.PUBLISHED, Kind.CONSUMED, Kind.INDEXED);
 
@@ -114,6 +115,6 @@ public record OrderLineage(String orderId, String customerId, List<LineageHop> h
         Optional<LineageHop> slowest = hops.stream()
             .filter(h -> TRANSPORT.contains(h.kind()) && h.durationMs() != null)
             .max(Comparator.comparingLong(LineageHop::durationMs));
-        return new OrderLineage(records.orderId(), records.customerId(), List.copyOf(hops), slowest);
+        return new OrderLineage(records.orderId(), records.customerId(), records.traceId(), List.copyOf(hops), slowest);
     }
 }

@@ -1,7 +1,10 @@
 package io.sagaway.messaging;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.sagaway.infra.Futures;
 import io.sagaway.infra.InfraClients;
+import io.sagaway.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -39,16 +42,26 @@ public final class ReliableConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReliableConsumer.class);
 
-    /** One record, with its parsed envelope and the attempt it is on (1, then 2... as it is retried). */
-    public record Delivery(String topic, int partition, long offset, String key, String value, Envelope envelope, int attempt) {
+    /**
+     * One record, with its parsed envelope, the attempt it is on (1, then 2... as it is retried) and
+     * the traceparent of the span processing it (null when tracing is off): what the handler writes
+     * for it continues that trace.
+     */
+    public record Delivery(String topic, int partition, long offset, String key, String value, Envelope envelope, int attempt,
+                           String traceparent) {
 
         public Delivery(String topic, int partition, long offset, String key, String value, Envelope envelope) {
-            this(topic, partition, offset, key, value, envelope, 1);
+            this(topic, partition, offset, key, value, envelope, 1, null);
         }
 
         /** The same record, on its {@code n}th attempt. */
         public Delivery attempt(int n) {
-            return n == attempt ? this : new Delivery(topic, partition, offset, key, value, envelope, n);
+            return n == attempt ? this : new Delivery(topic, partition, offset, key, value, envelope, n, traceparent);
+        }
+
+        /** The same record, processed in the span of {@code newTraceparent}. */
+        public Delivery tracedBy(String newTraceparent) {
+            return new Delivery(topic, partition, offset, key, value, envelope, attempt, newTraceparent);
         }
     }
 
@@ -285,6 +298,8 @@ public final class ReliableConsumer {
         final Chain chain;
         final KafkaConsumerRecord<String, String> record;
         Delivery delivery;
+        /** The record's processing span, with tracing on: ended once the record is settled. */
+        Span span;
 
         Step(Chain chain, KafkaConsumerRecord<String, String> record) {
             this.chain = chain;
@@ -392,6 +407,7 @@ public final class ReliableConsumer {
             if (typeHeader == null && !relevant.wanted(record.topic(), envelope.type())) {
                 step.chain.settled.add(record.offset());
             } else {
+                traced(step);
                 toClaim.add(step);
             }
         }
@@ -403,7 +419,10 @@ public final class ReliableConsumer {
             for (int i = 0; i < toClaim.size(); i++) {
                 Step step = toClaim.get(i);
                 switch (claims.get(i)) {
-                    case ALREADY_DONE -> step.chain.settled.add(step.record.offset());
+                    case ALREADY_DONE -> {
+                        step.chain.settled.add(step.record.offset());
+                        endSpan(step, null);
+                    }
                     // Another instance holds it (a rebalance moment): wait for it to finish or its claim to lapse.
                     // It does not hold up the wave: the key's later records wait, other keys go on.
                     case BUSY -> step.chain.busy = noted(step, later(BUSY_PAUSE).compose(v -> claimed(step.delivery, 1)));
@@ -435,9 +454,18 @@ public final class ReliableConsumer {
             return noted(steps.get(0), attempt(steps.get(0).delivery, 1));
         }
         List<Delivery> deliveries = steps.stream().map(s -> s.delivery).toList();
+        // The wave's transaction holds many traces: its span links to each record's.
+        Span wave = Tracing.enabled() ? Tracing.batch("wave " + settings.name(), deliveries.stream().map(Delivery::traceparent).toList(),
+            deliveries.size()) : null;
         return Futures.call(() -> batchHandler.handle(deliveries)).transform(done -> {
+            if (wave != null) {
+                Tracing.end(wave, done.cause());
+            }
             if (done.succeeded()) {
-                steps.forEach(s -> s.chain.settled.add(s.record.offset()));
+                steps.forEach(s -> {
+                    s.chain.settled.add(s.record.offset());
+                    endSpan(s, null);
+                });
                 // Not waited for: a lost "done" mark only means PostgreSQL recognises a redelivery instead.
                 guard.markAllDone(deliveries.stream().map(d -> d.envelope().messageId()).toList());
                 return Future.succeededFuture();
@@ -455,8 +483,13 @@ public final class ReliableConsumer {
 
     /** The record's {@code type} header (the relay copies the envelope's type there), or null. */
     private static String typeHeader(KafkaConsumerRecord<String, String> record) {
+        return header(record, "type");
+    }
+
+    /** A header of the record, or null. */
+    public static String header(KafkaConsumerRecord<String, String> record, String name) {
         for (KafkaHeader header : record.headers()) {
-            if ("type".equals(header.key())) {
+            if (name.equals(header.key())) {
                 return header.value() == null ? null : header.value().toString();
             }
         }
@@ -466,6 +499,7 @@ public final class ReliableConsumer {
     /** Notes a record's outcome on its chain: settled, or (when it could be neither handled nor set aside) where the key stops. */
     private Future<Void> noted(Step step, Future<Void> outcome) {
         return outcome.transform(done -> {
+            endSpan(step, done.cause());
             if (done.succeeded()) {
                 step.chain.settled.add(step.record.offset());
             } else {
@@ -475,6 +509,32 @@ public final class ReliableConsumer {
             }
             return Future.succeededFuture();
         });
+    }
+
+    /**
+     * With tracing on, starts the record's processing span, continuing the trace its producer sent
+     * in the {@code traceparent} header, and hands the handler that span's traceparent.
+     */
+    private void traced(Step step) {
+        if (!Tracing.enabled()) {
+            return;
+        }
+        KafkaConsumerRecord<String, String> record = step.record;
+        step.span = Tracing.span("process " + step.delivery.envelope().type(), SpanKind.CONSUMER, header(record, Tracing.TRACEPARENT))
+            .setAttribute(Tracing.CONSUMER_GROUP, settings.name()).setAttribute(Tracing.DESTINATION, record.topic())
+            .setAttribute("messaging.destination.partition.id", Integer.toString(record.partition()))
+            .setAttribute("messaging.kafka.offset", record.offset()).setAttribute(Tracing.ORDER_ID, record.key())
+            .setAttribute(Tracing.MESSAGE_ID, step.delivery.envelope().messageId())
+            .setAttribute(Tracing.MESSAGE_TYPE, step.delivery.envelope().type()).setAttribute(Tracing.ATTEMPT, 1L)
+            .startSpan();
+        step.delivery = step.delivery.tracedBy(Tracing.traceparent(step.span));
+    }
+
+    private static void endSpan(Step step, Throwable failure) {
+        if (step.span != null) {
+            Tracing.end(step.span, failure);
+            step.span = null;
+        }
     }
 
     private static boolean isPoison(Throwable failure) {
@@ -499,8 +559,17 @@ public final class ReliableConsumer {
 
     private Future<Void> attempt(Delivery delivery, int attempt) {
         String messageId = delivery.envelope().messageId();
+        // Each attempt after the first is a span of its own in the record's trace, with its outcome.
+        Span retry = attempt > 1 && Tracing.enabled() ? Tracing.span("attempt " + attempt, SpanKind.INTERNAL, delivery.traceparent())
+            .setAttribute(Tracing.ATTEMPT, (long) attempt).setAttribute(Tracing.MESSAGE_ID, messageId).startSpan() : null;
+        Delivery tried = retry == null ? delivery.attempt(attempt) : delivery.attempt(attempt).tracedBy(Tracing.traceparent(retry));
         // A handler that throws instead of failing its future is a failure like any other: retried, then set aside.
-        return Futures.call(() -> handleOne(delivery.attempt(attempt)))
+        return Futures.call(() -> handleOne(tried))
+            .onComplete(done -> {
+                if (retry != null) {
+                    Tracing.end(retry, done.cause());
+                }
+            })
             .compose(v -> guard.markDone(messageId))
             .recover(failure -> guard.release(messageId).transform(released -> {
                 boolean poison = isPoison(failure);

@@ -2,6 +2,7 @@ package io.sagaway.outbox;
 
 import io.sagaway.infra.BoundedDeletes;
 import io.sagaway.messaging.Envelope;
+import io.sagaway.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
@@ -66,12 +67,15 @@ public final class Outbox {
             keys[i] = e.aggregateId();
             types[i] = e.type();
             payloads[i] = e.toJson().encode();
-            headers[i] = new JsonObject()
+            JsonObject header = new JsonObject()
                 .put("messageId", e.messageId())
                 .put("type", e.type())
                 .put("correlationId", e.correlationId())
-                .put("causationId", e.causationId())
-                .encode();
+                .put("causationId", e.causationId());
+            if (m.traceparent() != null) {
+                header.put(Tracing.TRACEPARENT, m.traceparent());
+            }
+            headers[i] = header.encode();
             topics[i] = m.topic();
             shards[i] = (short) shardOf(e.aggregateId());
         }

@@ -1,6 +1,9 @@
 package io.sagaway.outbox;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.sagaway.messaging.DeadLetters;
+import io.sagaway.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -187,20 +190,42 @@ public final class OutboxRelay {
     private Future<Sent> send(List<PendingRow> rows) {
         return vertx.executeBlocking(() -> {
             List<java.util.concurrent.Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
+            // With tracing on, each record is sent in a span continuing the trace of whoever wrote its row,
+            // and carries that span on to its consumers.
+            List<Span> spans = Tracing.enabled() ? new ArrayList<>(rows.size()) : null;
             for (PendingRow row : rows) {
-                acks.add(producer.send(toRecord(row)));
+                if (spans == null) {
+                    acks.add(producer.send(toRecord(row, null)));
+                } else {
+                    Span span = Tracing.span("publish " + row.topic(), SpanKind.PRODUCER, row.headers().getString(Tracing.TRACEPARENT))
+                        .setAttribute(Tracing.DESTINATION, row.topic()).setAttribute(Tracing.ORDER_ID, row.key())
+                        .setAttribute(Tracing.MESSAGE_ID, row.id().toString()).setAttribute(Tracing.MESSAGE_TYPE, row.headers().getString("type"))
+                        .startSpan();
+                    spans.add(span);
+                    acks.add(producer.send(toRecord(row, Tracing.traceparent(span))));
+                }
             }
             Sent sent = new Sent(new ArrayList<>(rows.size()), new ArrayList<>(rows.size()), new ArrayList<>(rows.size()), new ArrayList<>());
             for (int i = 0; i < rows.size(); i++) {
+                Span span = spans == null ? null : spans.get(i);
                 try {
                     RecordMetadata landed = acks.get(i).get(sendTimeoutMs, TimeUnit.MILLISECONDS);
                     sent.ids().add(rows.get(i).id());
                     sent.partitions().add(landed.partition());
                     sent.offsets().add(landed.hasOffset() ? landed.offset() : null);
+                    if (span != null) {
+                        span.setAttribute("messaging.destination.partition.id", Integer.toString(landed.partition()))
+                            .setAttribute("messaging.kafka.offset", landed.offset());
+                        span.end();
+                    }
                 } catch (ExecutionException e) {
+                    if (span != null) {
+                        Tracing.end(span, e.getCause());
+                    }
                     if (isRefusedForGood(e.getCause())) {
                         sent.refused().add(new Refused(rows.get(i), e.getCause().toString()));
                     } else {
+                        spans.subList(i + 1, spans.size()).forEach(s -> Tracing.end(s, e.getCause()));
                         throw e.getCause() instanceof Exception cause ? cause : e;
                     }
                 }
@@ -216,13 +241,17 @@ public final class OutboxRelay {
             || failure instanceof SerializationException;
     }
 
-    private static ProducerRecord<String, String> toRecord(PendingRow row) {
+    /** The row as a Kafka record; its headers, with {@code traceparent} (the relay's span) in place of the writer's when given. */
+    private static ProducerRecord<String, String> toRecord(PendingRow row, String traceparent) {
         RecordHeaders headers = new RecordHeaders();
         row.headers().forEach(entry -> {
-            if (entry.getValue() != null) {
+            if (entry.getValue() != null && !(traceparent != null && Tracing.TRACEPARENT.equals(entry.getKey()))) {
                 headers.add(entry.getKey(), entry.getValue().toString().getBytes(StandardCharsets.UTF_8));
             }
         });
+        if (traceparent != null) {
+            headers.add(Tracing.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
+        }
         return new ProducerRecord<>(row.topic(), null, row.key(), row.payload(), headers);
     }
 }

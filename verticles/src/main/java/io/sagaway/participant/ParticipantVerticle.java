@@ -87,7 +87,8 @@ public final class ParticipantVerticle extends VerticleBase {
             return Future.join(recorded, answered).compose(v -> {
                 List<OutboxMessage> replies = new ArrayList<>(requests.size());
                 for (int i = 0; i < requests.size(); i++) {
-                    replies.add(new OutboxMessage(participant.replyTopic(), envelope(requests.get(i), answered.result().get(i))));
+                    replies.add(new OutboxMessage(participant.replyTopic(), envelope(requests.get(i), answered.result().get(i)),
+                        deliveries.get(i).traceparent()));
                 }
                 return Outbox.insertIfAbsent(tx, replies);
             });

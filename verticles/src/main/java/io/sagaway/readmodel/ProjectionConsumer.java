@@ -1,9 +1,13 @@
 package io.sagaway.readmodel;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.sagaway.infra.InfraClients;
 import io.sagaway.messaging.DeadLetters;
 import io.sagaway.messaging.Envelope;
 import io.sagaway.messaging.JsonCodec;
+import io.sagaway.messaging.ReliableConsumer;
+import io.sagaway.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -128,6 +132,7 @@ public final class ProjectionConsumer {
                 unreadable.add(setAside(r, null, "unreadable record: " + e.getMessage()));
             }
         }
+        List<Span> spans = traced(batch, recordOf);
         return Future.all(unreadable)
             .compose(v -> handler.project(batch))
             .compose(setAside -> Future.all(setAside.stream()
@@ -137,11 +142,34 @@ public final class ProjectionConsumer {
                 last.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset + 1, "")));
                 return consumer.commit(offsets).<Void>mapEmpty();
             })
+            .onComplete(done -> spans.forEach(span -> Tracing.end(span, done.cause())))
             .recover(failure -> {
                 List<Future<Void>> rewinds = new ArrayList<>();
                 first.forEach((tp, offset) -> rewinds.add(consumer.seek(tp, offset)));
                 return Future.all(rewinds).transform(v -> Future.failedFuture(failure));
             });
+    }
+
+    /**
+     * With tracing on, a span for the batch's bulk write, linked to each event's trace, and one per
+     * event continuing its trace (the projection is the last hop of an order's write path).
+     */
+    private List<Span> traced(List<Envelope> batch, Map<Envelope, KafkaConsumerRecord<String, String>> recordOf) {
+        if (!Tracing.enabled() || batch.isEmpty()) {
+            return List.of();
+        }
+        List<Span> spans = new ArrayList<>(batch.size() + 1);
+        List<String> parents = new ArrayList<>(batch.size());
+        for (Envelope e : batch) {
+            KafkaConsumerRecord<String, String> r = recordOf.get(e);
+            String parent = ReliableConsumer.header(r, Tracing.TRACEPARENT);
+            parents.add(parent);
+            spans.add(Tracing.span("project " + e.type(), SpanKind.CONSUMER, parent).setAttribute(Tracing.CONSUMER_GROUP, group)
+                .setAttribute(Tracing.DESTINATION, r.topic()).setAttribute(Tracing.ORDER_ID, e.aggregateId())
+                .setAttribute(Tracing.MESSAGE_ID, e.messageId()).setAttribute(Tracing.MESSAGE_TYPE, e.type()).startSpan());
+        }
+        spans.add(Tracing.batch("bulk " + group, parents, batch.size()));
+        return spans;
     }
 
     /** Stores a record as a dead letter of this projector (the same message again updates its letter). */

@@ -24,6 +24,7 @@ import io.sagaway.saga.domain.SagaInput;
 import io.sagaway.saga.domain.SagaPolicy;
 import io.sagaway.saga.domain.SagaState;
 import io.sagaway.saga.domain.TimelineEntry;
+import io.sagaway.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -77,12 +78,15 @@ public final class SagaOrchestrator {
     /** What one message asks of the orchestrator: start a saga, or apply an input to one. */
     private sealed interface Work permits Start, Apply {
         Envelope message();
+
+        /** The span processing the message (null when tracing is off): what the step writes continues its trace. */
+        String traceparent();
     }
 
-    private record Start(Envelope message, SagaState.OrderData data) implements Work {
+    private record Start(Envelope message, SagaState.OrderData data, String traceparent) implements Work {
     }
 
-    private record Apply(Envelope message, SagaInput input) implements Work {
+    private record Apply(Envelope message, SagaInput input, String traceparent) implements Work {
     }
 
     /**
@@ -135,7 +139,8 @@ public final class SagaOrchestrator {
                     steps.add(switch (w) {
                         case Start s -> start(tx, s);
                         case Apply a -> found.get(a.message().aggregateId()).result()
-                            .map(saga -> step(tx, saga, loaded.get(a.message().aggregateId()).result(), a.input(), a.message().messageId()))
+                            .map(saga -> step(tx, saga, loaded.get(a.message().aggregateId()).result(), a.input(), a.message().messageId(),
+                                a.traceparent()))
                             .orElseGet(() -> Future.failedFuture(new PoisonMessageException("no saga for order " + a.message().aggregateId())));
                     });
                 }
@@ -152,14 +157,14 @@ public final class SagaOrchestrator {
                 case "OrderPlaced" -> {
                     OrderEvent.OrderPlaced event = JsonCodec.fromJson(message.payload(), OrderEvent.OrderPlaced.class);
                     yield Optional.of(new Start(message, new SagaState.OrderData(event.customerId(), event.items(), event.shippingAddress(),
-                        event.currency(), event.totalAmount())));
+                        event.currency(), event.totalAmount()), delivery.traceparent()));
                 }
                 case "CancellationRequested" ->
-                    Optional.of(new Apply(message, new SagaInput.CancelRequested(message.payload().getString("reason"))));
+                    Optional.of(new Apply(message, new SagaInput.CancelRequested(message.payload().getString("reason")), delivery.traceparent()));
                 default -> Optional.empty(); // the order's other events are the saga's own doing
             };
         }
-        return Optional.of(new Apply(message, StepMessages.toInput(message)));
+        return Optional.of(new Apply(message, StepMessages.toInput(message), delivery.traceparent()));
     }
 
     private Future<Void> start(SqlConnection tx, Start placed) {
@@ -168,7 +173,7 @@ public final class SagaOrchestrator {
         Transition transition = new Transition(saga);
         return sagas.insert(tx, saga.state(), transition.timeline).compose(inserted -> inserted
             ? commit(tx, saga.state(), 0, transition, Future.succeededFuture(SagaStore.TimelineTail.whole(SagaStore.json(transition.timeline))),
-                placed.message().messageId(), null)
+                placed.message().messageId(), placed.traceparent(), null)
             : Future.succeededFuture());
     }
 
@@ -176,7 +181,7 @@ public final class SagaOrchestrator {
     public Future<Void> tick(String sagaId) {
         return pool.withTransaction(tx -> sagas.lockById(tx, sagaId, true).compose(found -> found.isEmpty()
             ? Future.succeededFuture()
-            : step(tx, found.get(), new SagaInput.Tick(), "timer:" + sagaId)));
+            : step(tx, found.get(), new SagaInput.Tick(), "timer:" + sagaId, null)));
     }
 
     /** An operator's retry of a saga's current step; answers the saga afterwards. */
@@ -189,7 +194,7 @@ public final class SagaOrchestrator {
                 return Future.failedFuture(new CommandFailure(ErrorCode.CONFLICT,
                     "saga " + sagaId + " is " + found.get().status() + ": nothing to retry"));
             }
-            return step(tx, found.get(), new SagaInput.OperatorRetry(), "operator:" + UUID.randomUUID())
+            return step(tx, found.get(), new SagaInput.OperatorRetry(), "operator:" + UUID.randomUUID(), Tracing.currentTraceparent())
                 .compose(v -> sagas.lockById(tx, sagaId, false)).map(Optional::orElseThrow);
         }));
     }
@@ -198,11 +203,11 @@ public final class SagaOrchestrator {
      * Applies {@code input} to a locked saga. The order is read first: if it was cancelled but
      * the saga has not heard yet, the cancellation is applied before the input.
      */
-    private Future<Void> step(SqlConnection tx, SagaState stored, SagaInput input, String causationId) {
-        return orders.load(tx, stored.orderId()).compose(order -> step(tx, stored, order, input, causationId));
+    private Future<Void> step(SqlConnection tx, SagaState stored, SagaInput input, String causationId, String traceparent) {
+        return orders.load(tx, stored.orderId()).compose(order -> step(tx, stored, order, input, causationId, traceparent));
     }
 
-    private Future<Void> step(SqlConnection tx, SagaState stored, Order order, SagaInput input, String causationId) {
+    private Future<Void> step(SqlConnection tx, SagaState stored, Order order, SagaInput input, String causationId, String traceparent) {
         OrderSaga saga = OrderSaga.of(stored, policy);
         Transition transition = new Transition(null);
         OrderView view = order.view();
@@ -215,7 +220,7 @@ public final class SagaOrchestrator {
         }
         // The update is sent now; commit() sends the order's events behind it without waiting for its answer.
         return commit(tx, saga.state(), stored.version(), transition, sagas.update(tx, saga.state(), transition.timeline), causationId,
-            order);
+            traceparent, order);
     }
 
     /**
@@ -224,14 +229,14 @@ public final class SagaOrchestrator {
      * it), to be spliced into the timeline as of version {@code basedOn}.
      */
     private Future<Void> commit(SqlConnection tx, SagaState saga, long basedOn, Transition transition, Future<SagaStore.TimelineTail> timeline,
-                                String causationId, Order loadedOrder) {
+                                String causationId, String traceparent, Order loadedOrder) {
         Instant at = now();
-        MessageMetadata metadata = new MessageMetadata(saga.orderId(), causationId);
+        MessageMetadata metadata = new MessageMetadata(saga.orderId(), causationId, traceparent);
         List<OutboxMessage> messages = new ArrayList<>();
         List<OrderCommand> orderCommands = new ArrayList<>();
         for (SagaEffect effect : transition.effects) {
             switch (effect) {
-                case SagaEffect.SendStepRequest r -> messages.add(StepMessages.request(topics, r, saga, causationId, at));
+                case SagaEffect.SendStepRequest r -> messages.add(StepMessages.request(topics, r, saga, causationId, at, traceparent));
                 case SagaEffect.CommandOrder c -> orderCommands.add(c.command());
             }
         }
@@ -242,7 +247,8 @@ public final class SagaOrchestrator {
         return Future.join(timeline, moved)
             .compose(v -> {
                 messages.add(new OutboxMessage(topics.sagaEvents(), new Envelope(UUID.randomUUID().toString(), SagaDocuments.SAGA_UPDATED, "Saga",
-                    saga.orderId(), saga.version(), saga.orderId(), causationId, at, SagaDocuments.message(saga, basedOn, timeline.result()))));
+                    saga.orderId(), saga.version(), saga.orderId(), causationId, at, SagaDocuments.message(saga, basedOn, timeline.result())),
+                    traceparent));
                 return Outbox.insert(tx, messages);
             });
     }

@@ -21,12 +21,16 @@ final class StepMessages {
     private StepMessages() {
     }
 
-    /** The outbox message of a step request: the row's request, on its topic, with the attempt behind the request's fields. */
-    static OutboxMessage request(TopicNames topics, SagaEffect.SendStepRequest send, SagaState saga, String causationId, Instant at) {
+    /**
+     * The outbox message of a step request: the row's request, on its topic, with the attempt behind the request's fields,
+     * continuing the trace of {@code traceparent}.
+     */
+    static OutboxMessage request(TopicNames topics, SagaEffect.SendStepRequest send, SagaState saga, String causationId, Instant at,
+                                 String traceparent) {
         SagaDefinition.StepDefinition<?> step = SagaDefinition.of(send.step());
         Request request = step.request(saga, send.compensation());
         return new OutboxMessage(step.requestTopic().apply(topics), new Envelope(send.requestId().toString(), request.type(), "Saga",
-            saga.orderId(), saga.version(), saga.orderId(), causationId, at, request.payload().put("attempt", send.attempt())));
+            saga.orderId(), saga.version(), saga.orderId(), causationId, at, request.payload().put("attempt", send.attempt())), traceparent);
     }
 
     /** The saga input a participant's reply stands for. */

@@ -33,7 +33,7 @@ class OrderLineageTest {
 
     /** An order paid for: placed, its payment requested and debited, the event of it appended, documents indexed. */
     private static LineageRecords paid(List<Message> messages, List<DeadLetter> deadLetters) {
-        return new LineageRecords("o-1", "alice",
+        return new LineageRecords("o-1", "alice", "0af7651916cd43dd8448eb211c80319c",
             List.of(new Event(PLACED, 1, "OrderPlaced", "request-9", at(0)), new Event(PAID, 2, "PaymentReceived", DEBITED, at(95))),
             messages,
             List.of(new Processed("order-saga", PLACED, at(20), 1), new Processed("payment", DEBIT, at(50), 2),

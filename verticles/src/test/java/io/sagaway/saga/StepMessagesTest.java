@@ -94,9 +94,11 @@ class StepMessagesTest {
     }
 
     private static void assertSent(SagaStepName step, boolean compensation, int attempt, String topic, String type, String payload) {
+        String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         OutboxMessage sent = StepMessages.request(TOPICS, new SagaEffect.SendStepRequest(step, compensation, REQUEST_ID, attempt), SAGA,
-            "cause-1", AT);
+            "cause-1", AT, traceparent);
         assertThat(sent.topic()).isEqualTo(topic);
+        assertThat(sent.traceparent()).isEqualTo(traceparent);
         assertThat(sent.envelope().toJson().encode()).isEqualTo("{\"messageId\":\"00000000-0000-0000-0000-000000000001\",\"type\":\""
             + type + "\",\"aggregateType\":\"Saga\",\"aggregateId\":\"order-1\",\"version\":1,\"correlationId\":\"order-1\","
             + "\"causationId\":\"cause-1\",\"occurredAt\":\"2026-11-26T12:00:00Z\",\"payload\":" + payload + "}");

@@ -59,6 +59,8 @@ import java.util.regex.Pattern;
  * @param processedRetention   SAGAWAY_PROCESSED_RETENTION_HOURS, default 192 (8 days, beyond Kafka's default 7-day retention):
  *                             how long a processed message's idempotency record is kept
  * @param deadLetterRetention  SAGAWAY_DEAD_LETTER_RETENTION_DAYS, default 30: how long a dead letter is kept after it last failed
+ * @param traceUiUrl           SAGAWAY_TRACE_UI_URL: a trace viewer's page for one trace, with {traceId} where its id goes (e.g.
+ *                             Jaeger's http://jaeger:16686/trace/{traceId}); an order's lineage then links to its trace
  * @param lineageRetention     SAGAWAY_LINEAGE_RETENTION_HOURS, default 24: how long a published outbox row is kept, which is how
  *                             long an order's lineage shows its messages' publishing (topic, partition, offset, time); its
  *                             events, saga and consumers' records are kept as long as they are anyway
@@ -100,6 +102,7 @@ public record PlatformConfig(
     Duration processedRetention,
     Duration deadLetterRetention,
     Duration lineageRetention,
+    Optional<String> traceUiUrl,
     Duration kafkaSessionTimeout,
     Optional<Cluster> cluster
 ) {
@@ -154,6 +157,7 @@ public record PlatformConfig(
     public static final String PROCESSED_RETENTION_HOURS = "SAGAWAY_PROCESSED_RETENTION_HOURS";
     public static final String DEAD_LETTER_RETENTION_DAYS = "SAGAWAY_DEAD_LETTER_RETENTION_DAYS";
     public static final String LINEAGE_RETENTION_HOURS = "SAGAWAY_LINEAGE_RETENTION_HOURS";
+    public static final String TRACE_UI_URL = "SAGAWAY_TRACE_UI_URL";
     public static final String KAFKA_SESSION_TIMEOUT_MS = "SAGAWAY_KAFKA_SESSION_TIMEOUT_MS";
     public static final String CLUSTER_MEMBERS = "SAGAWAY_CLUSTER_MEMBERS";
     public static final String CLUSTER_DNS = "SAGAWAY_CLUSTER_DNS";
@@ -211,6 +215,7 @@ public record PlatformConfig(
             Duration.ofHours(intBetween(PROCESSED_RETENTION_HOURS, settings.getOrDefault(PROCESSED_RETENTION_HOURS, "192"), 1, 100_000)),
             Duration.ofDays(intBetween(DEAD_LETTER_RETENTION_DAYS, settings.getOrDefault(DEAD_LETTER_RETENTION_DAYS, "30"), 1, 100_000)),
             Duration.ofHours(intBetween(LINEAGE_RETENTION_HOURS, settings.getOrDefault(LINEAGE_RETENTION_HOURS, "24"), 1, 100_000)),
+            traceUi(settings.get(TRACE_UI_URL)),
             Duration.ofMillis(intBetween(KAFKA_SESSION_TIMEOUT_MS, settings.getOrDefault(KAFKA_SESSION_TIMEOUT_MS,
                 Long.toString(InfraClients.DEFAULT_SESSION_TIMEOUT.toMillis())), 6_000, 1_800_000)),
             cluster(settings));
@@ -415,6 +420,16 @@ public record PlatformConfig(
         } catch (NumberFormatException e) {
             throw new ConfigException(setting + "='" + raw + "' is not a whole number from " + min + " to " + max);
         }
+    }
+
+    private static Optional<String> traceUi(String raw) {
+        Optional<String> template = url(TRACE_UI_URL, raw == null ? null : raw.replace("{traceId}", "TRACE"), Set.of("http", "https"))
+            .map(u -> raw.trim());
+        if (template.isPresent() && !template.get().contains("{traceId}")) {
+            throw new ConfigException(TRACE_UI_URL + "='" + raw + "' has no {traceId} where a trace's id goes, e.g. "
+                + "http://jaeger:16686/trace/{traceId}");
+        }
+        return template;
     }
 
     private static Optional<String> url(String setting, String raw, Set<String> schemes) {

@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -58,7 +59,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     /** Everything the gateway needs to know. */
     public record Settings(int port, ServiceEndpoints endpoints, int postgresPoolSize, String postgresSchema, TopicNames topics,
                            String indexPrefix, AuthService auth, long maxRequestBytes, SagawayGraphQL.Limits limits,
-                           Duration waitTimeout, PlatformMetrics metrics, int sendBufferBytes) {
+                           Duration waitTimeout, PlatformMetrics metrics, int sendBufferBytes, Optional<String> traceUiUrl) {
     }
 
     private final Settings settings;
@@ -91,7 +92,8 @@ public final class HttpGatewayVerticle extends VerticleBase {
         PlatformApi api = new PlatformApi(queries, projections,
             new OrderRepository(backends.postgres(), new EventStore(), settings.topics().orderEvents(), Integer.MAX_VALUE),
             new SagaStore(), backends.postgres(), new OrderCommandClient(vertx.eventBus(), Duration.ofSeconds(15)), vertx.eventBus(),
-            settings.waitTimeout(), updates, new LineageReader(backends.postgres(), queries, settings.topics()), stuck);
+            settings.waitTimeout(), updates, new LineageReader(backends.postgres(), queries, settings.topics(),
+                settings.traceUiUrl().orElse(null)), stuck);
         // Building the executable schema takes seconds of CPU on a busy machine: on a worker, while the feeds start,
         // never on the event loop (it blocked it for 6.5 s in a chaos run's restart, and everything else on that loop with it).
         Future<SagawayGraphQL> graphQL = vertx.executeBlocking(() -> new SagawayGraphQL(api, settings.limits()));

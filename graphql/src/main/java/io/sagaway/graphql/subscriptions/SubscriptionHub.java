@@ -1,14 +1,18 @@
 package io.sagaway.graphql.subscriptions;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.sagaway.infra.Futures;
 import io.sagaway.infra.InfraClients;
 import io.sagaway.infra.LruMap;
 import io.sagaway.messaging.Envelope;
+import io.sagaway.messaging.ReliableConsumer;
 import io.sagaway.messaging.TopicNames;
 import io.sagaway.readmodel.SagaDocuments;
 import io.sagaway.saga.SagaStore;
 import io.sagaway.saga.domain.SagaStatus;
 import io.vertx.core.Context;
+import io.sagaway.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -124,6 +128,9 @@ public final class SubscriptionHub {
             if (sagaListeners.isEmpty() && finishWaiters.isEmpty() && !record.topic().equals(topics.orderEvents())) {
                 return; // a SagaUpdated carries the whole saga: not parsed unless someone follows sagas or waits for one
             }
+            // With tracing on, the push to subscribers is the last span of the update's trace.
+            Span span = Tracing.enabled() ? Tracing.span("push " + record.topic(), SpanKind.CONSUMER,
+                ReliableConsumer.header(record, Tracing.TRACEPARENT)).setAttribute(Tracing.ORDER_ID, record.key()).startSpan() : null;
             try {
                 Envelope envelope = Envelope.fromJson(record.value());
                 if (record.topic().equals(topics.orderEvents())) {
@@ -131,7 +138,13 @@ public final class SubscriptionHub {
                 } else {
                     onSagaEvent(envelope);
                 }
+                if (span != null) {
+                    span.setAttribute(Tracing.MESSAGE_ID, envelope.messageId()).setAttribute(Tracing.MESSAGE_TYPE, envelope.type()).end();
+                }
             } catch (RuntimeException e) {
+                if (span != null) {
+                    Tracing.end(span, e);
+                }
                 LOG.warn("subscription fan-out skipped a record of {}: {}", record.topic(), e.toString());
             }
         });

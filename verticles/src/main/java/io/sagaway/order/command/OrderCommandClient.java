@@ -3,6 +3,7 @@ package io.sagaway.order.command;
 import io.sagaway.eventstore.MessageMetadata;
 import io.sagaway.messaging.Addresses;
 import io.sagaway.order.domain.OrderCommand;
+import io.sagaway.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -26,7 +27,9 @@ public final class OrderCommandClient {
 
     /** Places an order; {@code idempotencyKey} may be null. */
     public Future<CommandResult> placeOrder(OrderCommand.PlaceOrder order, String idempotencyKey, String correlationId) {
-        JsonObject message = OrderCommandMessages.toJson(null, order, new MessageMetadata(correlationId, correlationId));
+        // The caller's span (the gateway's request, when Vert.x traces) is where the order's trace starts.
+        JsonObject message = OrderCommandMessages.toJson(null, order,
+            new MessageMetadata(correlationId, correlationId, Tracing.currentTraceparent()));
         message.remove(OrderCommandMessages.ORDER_ID);
         if (idempotencyKey != null) {
             message.put(OrderCommandMessages.IDEMPOTENCY_KEY, idempotencyKey);
@@ -35,7 +38,8 @@ public final class OrderCommandClient {
     }
 
     public Future<CommandResult> execute(String orderId, OrderCommand command, MessageMetadata metadata) {
-        return send(OrderCommandMessages.toJson(orderId, command, metadata));
+        MessageMetadata traced = metadata.traceparent() == null ? metadata.tracedBy(Tracing.currentTraceparent()) : metadata;
+        return send(OrderCommandMessages.toJson(orderId, command, traced));
     }
 
     /** Sends a command message as is (see {@link OrderCommandMessages}). */

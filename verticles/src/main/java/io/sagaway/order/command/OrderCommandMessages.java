@@ -6,6 +6,7 @@ import io.sagaway.eventstore.MessageMetadata;
 import io.sagaway.messaging.JsonCodec;
 import io.sagaway.order.domain.OrderCommand;
 import io.sagaway.order.domain.OrderInputRules;
+import io.sagaway.tracing.Tracing;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -44,7 +45,8 @@ public final class OrderCommandMessages {
             .put(COMMAND, command.getClass().getSimpleName())
             .put(ORDER_ID, orderId)
             .put("correlationId", metadata.correlationId())
-            .put("causationId", metadata.causationId());
+            .put("causationId", metadata.causationId())
+            .put(Tracing.TRACEPARENT, metadata.traceparent());
     }
 
     /** Parses a message; a PlaceOrder gets {@code newOrderId}. Bad input fails with BAD_USER_INPUT. */
@@ -75,6 +77,6 @@ public final class OrderCommandMessages {
         });
         String correlationId = Optional.ofNullable(body.getString("correlationId")).orElse(orderId);
         String causationId = Optional.ofNullable(body.getString("causationId")).orElse(correlationId);
-        return new Parsed(orderId, command, key, new MessageMetadata(correlationId, causationId));
+        return new Parsed(orderId, command, key, new MessageMetadata(correlationId, causationId, body.getString(Tracing.TRACEPARENT)));
     }
 }

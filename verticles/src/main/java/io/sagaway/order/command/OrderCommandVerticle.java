@@ -1,12 +1,16 @@
 package io.sagaway.order.command;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.sagaway.api.CommandFailure;
 import io.sagaway.api.ErrorCode;
 import io.sagaway.eventstore.EventStore;
+import io.sagaway.eventstore.MessageMetadata;
 import io.sagaway.infra.InfraClients;
 import io.sagaway.messaging.Addresses;
 import io.sagaway.order.domain.OrderCommand;
 import io.sagaway.order.store.OrderRepository;
+import io.sagaway.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -50,14 +54,20 @@ public final class OrderCommandVerticle extends VerticleBase {
 
     private void handle(Message<JsonObject> message) {
         Future<CommandResult> result;
+        // The command's span continues the caller's trace; the events it appends carry it on to Kafka.
+        Span span = Tracing.span("order command " + message.body().getString(OrderCommandMessages.COMMAND), SpanKind.SERVER,
+            message.body().getString(Tracing.TRACEPARENT)).startSpan();
         try {
             OrderCommandMessages.Parsed parsed = OrderCommandMessages.parse(message.body(), UUID.randomUUID().toString());
+            span.setAttribute(Tracing.ORDER_ID, parsed.orderId());
+            MessageMetadata metadata = Tracing.enabled() ? parsed.metadata().tracedBy(Tracing.traceparent(span)) : parsed.metadata();
             result = parsed.command() instanceof OrderCommand.PlaceOrder place
-                ? service.placeOrder(place, parsed.idempotencyKey(), parsed.metadata())
-                : service.execute(parsed.orderId(), parsed.command(), parsed.metadata());
+                ? service.placeOrder(place, parsed.idempotencyKey(), metadata)
+                : service.execute(parsed.orderId(), parsed.command(), metadata);
         } catch (CommandFailure e) {
             result = Future.failedFuture(e);
         }
+        result.onComplete(done -> Tracing.end(span, done.cause()));
         result.onComplete(
             ok -> message.reply(ok.toJson()),
             failure -> {

@@ -113,7 +113,8 @@ public final class OrderRepository {
                 List<OutboxMessage> messages = new ArrayList<>(stored.size());
                 for (StoredEvent e : stored) {
                     messages.add(new OutboxMessage(topic, new Envelope(e.eventId().toString(), e.type(), AGGREGATE_TYPE,
-                        e.aggregateId(), e.version(), metadata.correlationId(), metadata.causationId(), at, e.data())));
+                        e.aggregateId(), e.version(), metadata.correlationId(), metadata.causationId(), at, e.data()),
+                        metadata.traceparent()));
                 }
                 return Outbox.insert(tx, messages)
                     .compose(v -> crossesSnapshot(expectedVersion, order.version())
