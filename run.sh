@@ -8,5 +8,6 @@ source deployment/scripts/common.sh
 
 ensure_prerequisites
 build_if_changed
+jar=$(private_jar)
 log "starting the platform (Ctrl-C stops it and every service it started)"
-exec "$JAVA_HOME/bin/java" -XX:+UseG1GC -Xmx1g -jar gateway/target/sagaway.jar "$@"
+exec "$JAVA_HOME/bin/java" -XX:+UseG1GC -Xmx1g -jar "$jar" "$@"

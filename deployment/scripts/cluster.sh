@@ -36,6 +36,8 @@ up() {
   rm -f "$dir"/*.pid
   ensure_prerequisites
   build_if_changed
+  local jar
+  jar=$(private_jar)
   log "starting the local stack (or reusing it)"
   deployment/scripts/stack.sh up | tee "$dir/stack.out" >&2
   # Tokens must verify at every gateway: one signing key for all of them, unless one is configured.
@@ -62,7 +64,7 @@ up() {
     local cluster_env=()
     # One process alone needs no cluster: it runs as ./run.sh does, with a local event bus.
     [ ${#layout[@]} -gt 1 ] && cluster_env=(SAGAWAY_CLUSTER_MEMBERS="$members" SAGAWAY_CLUSTER_PORT=$((port_base + n - 1)))
-    env "${cluster_env[@]}" SAGAWAY_INSTANCE_ID="cluster-$name" SAGAWAY_HTTP_PORT=$port setsid "$JAVA_HOME/bin/java" -XX:+UseG1GC -Xmx768m "${hazelcast_access[@]}" -jar gateway/target/sagaway.jar --roles "$roles" \
+    env "${cluster_env[@]}" SAGAWAY_INSTANCE_ID="cluster-$name" SAGAWAY_HTTP_PORT=$port setsid "$JAVA_HOME/bin/java" -XX:+UseG1GC -Xmx768m "${hazelcast_access[@]}" -jar "$jar" --roles "$roles" \
       >"$dir/$name.log" 2>&1 </dev/null &
     echo $! >"$dir/$name.pid"
     echo "$roles" >"$dir/$name.roles"

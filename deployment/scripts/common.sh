@@ -85,6 +85,26 @@ build_stack_if_changed() {
     || die "building the local stack failed"
 }
 
+# Prints the path of a private copy of the runnable jar for one process to run, and deletes the
+# copies no running process uses any more. A build rewrites gateway/target/sagaway.jar (and the
+# shade plugin reuses the old file for its unshaded jar), which broke a platform running from it:
+# classes it had not loaded yet were gone (NoClassDefFoundError), say at its first request of a
+# kind or at shutdown, whenever a test or a benchmark built while it ran.
+private_jar() {
+  local runs=gateway/target/run copy
+  mkdir -p "$runs"
+  # Copies made in the last 10 minutes stay: their process may not have started yet.
+  for copy in $(find "$runs" -mindepth 2 -maxdepth 2 -name sagaway.jar -mmin +10 2>/dev/null); do
+    if ! grep -qsaF "$(cd "$(dirname "$copy")" && pwd)/sagaway.jar" /proc/[0-9]*/cmdline 2>/dev/null; then
+      rm -rf "$(dirname "$copy")"
+    fi
+  done
+  copy="$(pwd)/$runs/$(date +%s)-$$-$RANDOM"
+  mkdir -p "$copy"
+  cp gateway/target/sagaway.jar "$copy/sagaway.jar"
+  printf '%s\n' "$copy/sagaway.jar"
+}
+
 # Builds everything when any source is newer than the runnable jar (or the jar is missing).
 build_if_changed() {
   local jar=gateway/target/sagaway.jar

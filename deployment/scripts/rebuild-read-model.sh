@@ -6,4 +6,4 @@ cd "$(dirname "$0")/../.."
 source deployment/scripts/common.sh
 ensure_prerequisites
 build_if_changed
-exec "$JAVA_HOME/bin/java" -cp gateway/target/sagaway.jar io.sagaway.gateway.RebuildReadModel
+exec "$JAVA_HOME/bin/java" -cp "$(private_jar)" io.sagaway.gateway.RebuildReadModel

@@ -61,7 +61,7 @@ run_side() {  # run_side NAME RATIO ROUND: RATIO off, or the share of traces sam
   done
   for i in $(seq 1 "$warmups"); do
     echo "trace-cost: round $round, $name: warm-up $i of $warmups" >&2
-    deployment/scripts/bench.sh load "${load_args[@]}" >"$work/$name-$round.warmup$i.out" 2>/dev/null || true
+    deployment/scripts/bench.sh load "${load_args[@]}" >"$work/$name-$round.warmup$i.out" 2>"$work/$name-$round.warmup$i.err" || true
   done
   echo "trace-cost: round $round, $name: measured run" >&2
   deployment/scripts/bench.sh load "${load_args[@]}" >"$work/$name-$round.out" 2>"$work/$name-$round.err" \
