@@ -35,6 +35,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.VertxTracerFactory;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
@@ -240,9 +241,14 @@ public final class Platform {
         }
     }
 
-    /** Vert.x with its HTTP and event-bus spans when tracing is on (the event bus then carries traceparent in its headers). */
+    /**
+     * Vert.x with its HTTP and event-bus spans when tracing is on (the event bus then carries
+     * traceparent in its headers), and with no tracer at all when it is off: vertx-opentelemetry,
+     * found on the class path, would otherwise install itself over the global no-op OpenTelemetry
+     * and trace every request for nothing.
+     */
     private VertxBuilder traced(VertxBuilder builder) {
-        return Tracing.enabled() ? builder.withTracer(new OpenTelemetryTracingFactory(openTelemetry)) : builder;
+        return builder.withTracer(Tracing.enabled() ? new OpenTelemetryTracingFactory(openTelemetry) : VertxTracerFactory.NOOP);
     }
 
     /** The HTTP port bound: the gateway's, or without one, the port of health and metrics. */

@@ -2,6 +2,7 @@ package io.sagaway.infra;
 
 import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.instrumentation.NoopInstrumentation;
 import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
 import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import io.vertx.core.Context;
@@ -170,7 +171,10 @@ public final class InfraClients {
             rest = Rest5Client.builder(address).setDefaultHeaders(new Header[] {new BasicHeader("Authorization",
                 "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))}).build();
         }
-        return new Elasticsearch(new ElasticsearchAsyncClient(new Rest5ClientTransport(rest, new JacksonJsonpMapper())), rest);
+        // No span per Elasticsearch request: the client would otherwise find the OpenTelemetry API on the class path and report to
+        // the global (no-op) one on every call; the projectors' and queries' own spans cover these requests.
+        return new Elasticsearch(new ElasticsearchAsyncClient(new Rest5ClientTransport(rest, new JacksonJsonpMapper(), null,
+            NoopInstrumentation.INSTANCE)), rest);
     }
 
     /**
