@@ -111,6 +111,13 @@ class TracingIT {
         });
         SpanData debit = trace.stream().filter(s -> s.getName().equals("process DebitPayment")).findFirst().orElseThrow();
         assertThat(debit.getAttributes().get(AttributeKey.stringKey(Tracing.CONSUMER_GROUP))).isEqualTo(schema + ".payment");
+        // The saga and the step: from the request for a participant, from the reply's type for the orchestrator.
+        String sagaId = debit.getAttributes().get(AttributeKey.stringKey(Tracing.SAGA_ID));
+        assertThat(sagaId).isNotBlank();
+        assertThat(debit.getAttributes().get(AttributeKey.stringKey(Tracing.STEP))).isEqualTo("PAYMENT");
+        SpanData debited = trace.stream().filter(s -> s.getName().equals("process InventoryReserved")).findFirst().orElseThrow();
+        assertThat(debited.getAttributes().get(AttributeKey.stringKey(Tracing.SAGA_ID))).isEqualTo(sagaId);
+        assertThat(debited.getAttributes().get(AttributeKey.stringKey(Tracing.STEP))).isEqualTo("INVENTORY");
         // Each consumer's span is the child of the publish that carried its message.
         SpanData published = trace.stream().filter(s -> s.getSpanId().equals(debit.getParentSpanId())).findFirst().orElseThrow();
         assertThat(published.getName()).isEqualTo("publish " + schema + ".payment.requests");

@@ -294,6 +294,9 @@ public final class ReliableConsumer {
     }
 
     /** One record of a wave, with the chain it belongs to. */
+    private SpanAttributes spanAttributes = (message, span) -> {
+    };
+
     private static final class Step {
         final Chain chain;
         final KafkaConsumerRecord<String, String> record;
@@ -527,7 +530,29 @@ public final class ReliableConsumer {
             .setAttribute(Tracing.MESSAGE_ID, step.delivery.envelope().messageId())
             .setAttribute(Tracing.MESSAGE_TYPE, step.delivery.envelope().type()).setAttribute(Tracing.ATTEMPT, 1L)
             .startSpan();
+        // A step request names its saga and step; a consumer adds what only it knows (the orchestrator: of a reply).
+        String sagaId = step.delivery.envelope().payload().getString("sagaId");
+        String sagaStep = step.delivery.envelope().payload().getString("step");
+        if (sagaId != null) {
+            step.span.setAttribute(Tracing.SAGA_ID, sagaId);
+        }
+        if (sagaStep != null) {
+            step.span.setAttribute(Tracing.STEP, sagaStep);
+        }
+        spanAttributes.add(step.delivery.envelope(), step.span);
         step.delivery = step.delivery.tracedBy(Tracing.traceparent(step.span));
+    }
+
+    /** Adds a consumer's own attributes to a record's span (with tracing on). */
+    @FunctionalInterface
+    public interface SpanAttributes {
+        void add(Envelope message, Span span);
+    }
+
+    /** Lets {@code attributes} add to each record's span what this consumer knows of it. */
+    public ReliableConsumer withSpanAttributes(SpanAttributes attributes) {
+        this.spanAttributes = attributes;
+        return this;
     }
 
     private static void endSpan(Step step, Throwable failure) {

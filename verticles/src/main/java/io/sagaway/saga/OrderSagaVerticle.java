@@ -9,7 +9,9 @@ import io.sagaway.messaging.ReliableConsumer;
 import io.sagaway.messaging.TopicNames;
 import io.sagaway.order.command.CommandErrors;
 import io.sagaway.order.store.OrderRepository;
+import io.sagaway.saga.domain.SagaDefinition;
 import io.sagaway.saga.domain.SagaPolicy;
+import io.sagaway.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -63,7 +65,11 @@ public final class OrderSagaVerticle extends VerticleBase {
             List.of(topics.orderEvents(), topics.paymentReplies(), topics.inventoryReplies(), topics.shippingReplies()),
             settings.kafkaBootstrapServers(), settings.maxAttempts(), settings.retryBackoff()),
             new IdempotencyGuard(redis, name, Duration.ofSeconds(30), Duration.ofDays(1)),
-            new DeadLetters(pool), orchestrator::onMessages, orchestrator::handles);
+            new DeadLetters(pool), orchestrator::onMessages, orchestrator::handles)
+            .withSpanAttributes((message, span) -> {
+                span.setAttribute(Tracing.SAGA_ID, SagaOrchestrator.sagaIdOf(message.aggregateId()));
+                SagaDefinition.forReply(message.type()).ifPresent(step -> span.setAttribute(Tracing.STEP, step.name().name()));
+            });
         commands = vertx.eventBus().consumer(Addresses.SAGA_COMMANDS, message -> {
             String sagaId = message.body().getString("sagaId");
             CommandErrors.reply(message, orchestrator.retry(sagaId == null ? "" : sagaId)

@@ -22,7 +22,7 @@ final class StepMessages {
     }
 
     /**
-     * The outbox message of a step request: the row's request, on its topic, with the attempt behind the request's fields,
+     * The outbox message of a step request: the row's request, on its topic, with the attempt and the step behind the request's fields,
      * continuing the trace of {@code traceparent}.
      */
     static OutboxMessage request(TopicNames topics, SagaEffect.SendStepRequest send, SagaState saga, String causationId, Instant at,
@@ -30,7 +30,8 @@ final class StepMessages {
         SagaDefinition.StepDefinition<?> step = SagaDefinition.of(send.step());
         Request request = step.request(saga, send.compensation());
         return new OutboxMessage(step.requestTopic().apply(topics), new Envelope(send.requestId().toString(), request.type(), "Saga",
-            saga.orderId(), saga.version(), saga.orderId(), causationId, at, request.payload().put("attempt", send.attempt())), traceparent);
+            saga.orderId(), saga.version(), saga.orderId(), causationId, at,
+            request.payload().put("attempt", send.attempt()).put("step", send.step().name())), traceparent);
     }
 
     /** The saga input a participant's reply stands for. */

@@ -49,23 +49,23 @@ class StepMessagesTest {
     @Test
     void paymentRequests() {
         assertSent(PAYMENT, false, 1, "t1.payment.requests", "DebitPayment",
-            "{" + IDS + ",\"amount\":\"100.00\",\"currency\":\"KRW\",\"attempt\":1}");
-        assertSent(PAYMENT, true, 2, "t1.payment.requests", "RefundPayment", "{" + IDS + ",\"attempt\":2}");
+            "{" + IDS + ",\"amount\":\"100.00\",\"currency\":\"KRW\",\"attempt\":1,\"step\":\"PAYMENT\"}");
+        assertSent(PAYMENT, true, 2, "t1.payment.requests", "RefundPayment", "{" + IDS + ",\"attempt\":2,\"step\":\"PAYMENT\"}");
     }
 
     @Test
     void inventoryRequests() {
         assertSent(INVENTORY, false, 3, "t1.inventory.requests", "ReserveStock", "{" + IDS
             + ",\"items\":[{\"sku\":\"SKU-2\",\"quantity\":1},{\"sku\":\"SKU-1\",\"quantity\":2},{\"sku\":\"SKU-2\",\"quantity\":3}]"
-            + ",\"attempt\":3}");
-        assertSent(INVENTORY, true, 1, "t1.inventory.requests", "ReleaseStock", "{" + IDS + ",\"attempt\":1}");
+            + ",\"attempt\":3,\"step\":\"INVENTORY\"}");
+        assertSent(INVENTORY, true, 1, "t1.inventory.requests", "ReleaseStock", "{" + IDS + ",\"attempt\":1,\"step\":\"INVENTORY\"}");
     }
 
     @Test
     void shippingRequests() {
         assertSent(SHIPPING, false, 1, "t1.shipping.requests", "CreateShipment", "{" + IDS
-            + ",\"shippingAddress\":{\"line1\":\"1 Main\",\"city\":\"Seoul\",\"postalCode\":\"04524\",\"country\":\"KR\"},\"attempt\":1}");
-        assertSent(SHIPPING, true, 1, "t1.shipping.requests", "CancelShipment", "{" + IDS + ",\"attempt\":1}");
+            + ",\"shippingAddress\":{\"line1\":\"1 Main\",\"city\":\"Seoul\",\"postalCode\":\"04524\",\"country\":\"KR\"},\"attempt\":1,\"step\":\"SHIPPING\"}");
+        assertSent(SHIPPING, true, 1, "t1.shipping.requests", "CancelShipment", "{" + IDS + ",\"attempt\":1,\"step\":\"SHIPPING\"}");
     }
 
     @Test
