@@ -49,6 +49,25 @@ class PlatformConfigTest {
     }
 
     @Test
+    void lineageIsKeptADayAndLinksToATraceViewerOnlyWithAnIdPlaceholder() {
+        PlatformConfig defaults = PlatformConfig.load(Map.of(), List.of());
+        assertThat(defaults.lineageRetention()).isEqualTo(Duration.ofHours(24));
+        assertThat(defaults.traceUiUrl()).isEmpty();
+
+        PlatformConfig config = PlatformConfig.load(Map.of("SAGAWAY_LINEAGE_RETENTION_HOURS", "72",
+            "SAGAWAY_TRACE_UI_URL", "http://jaeger:16686/trace/{traceId}"), List.of());
+        assertThat(config.lineageRetention()).isEqualTo(Duration.ofHours(72));
+        assertThat(config.traceUiUrl()).contains("http://jaeger:16686/trace/{traceId}");
+
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_TRACE_UI_URL", "http://jaeger:16686/search"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("{traceId}");
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_TRACE_UI_URL", "jaeger/{traceId}"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_TRACE_UI_URL");
+        assertThatThrownBy(() -> PlatformConfig.load(Map.of("SAGAWAY_LINEAGE_RETENTION_HOURS", "0"), List.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SAGAWAY_LINEAGE_RETENTION_HOURS");
+    }
+
+    @Test
     void aProcessRunsAloneUnlessGivenClusterMembers() {
         assertThat(PlatformConfig.load(Map.of(), List.of()).cluster()).isEmpty();
 

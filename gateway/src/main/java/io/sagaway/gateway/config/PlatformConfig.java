@@ -423,8 +423,13 @@ public record PlatformConfig(
     }
 
     private static Optional<String> traceUi(String raw) {
-        Optional<String> template = url(TRACE_UI_URL, raw == null ? null : raw.replace("{traceId}", "TRACE"), Set.of("http", "https"))
-            .map(u -> raw.trim());
+        Optional<String> template;
+        try {
+            // Checked as a URL with an id in place of the placeholder, which a URI cannot hold.
+            template = url(TRACE_UI_URL, raw == null ? null : raw.replace("{traceId}", "0"), Set.of("http", "https")).map(u -> raw.trim());
+        } catch (ConfigException e) {
+            throw new ConfigException(TRACE_UI_URL + "='" + raw + "' is not a URL of the form http://host:port/...{traceId}...");
+        }
         if (template.isPresent() && !template.get().contains("{traceId}")) {
             throw new ConfigException(TRACE_UI_URL + "='" + raw + "' has no {traceId} where a trace's id goes, e.g. "
                 + "http://jaeger:16686/trace/{traceId}");
