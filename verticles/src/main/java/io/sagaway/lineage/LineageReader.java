@@ -5,17 +5,16 @@ import io.sagaway.lineage.LineageRecords.Document;
 import io.sagaway.lineage.LineageRecords.Event;
 import io.sagaway.lineage.LineageRecords.Message;
 import io.sagaway.lineage.LineageRecords.Processed;
-import io.sagaway.messaging.JsonCodec;
 import io.sagaway.messaging.TopicNames;
 import io.sagaway.participant.inventory.InventoryParticipant;
 import io.sagaway.participant.payment.PaymentParticipant;
 import io.sagaway.participant.shipping.ShippingParticipant;
 import io.sagaway.readmodel.ReadModelQueries;
 import io.sagaway.saga.SagaOrchestrator;
+import io.sagaway.saga.SagaStore;
 import io.sagaway.saga.domain.TimelineEntry;
 import io.sagaway.tracing.Tracing;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -46,6 +45,7 @@ public final class LineageReader {
     /** The consumer groups that record what they processed: the orchestrator and each participant. */
     private final String[] consumers;
     private final String traceUi;
+    private final SagaStore sagas = new SagaStore();
 
     /**
      * @param traceUi a trace viewer's page for one trace, with {@code {traceId}} where its id goes; null when there is none
@@ -63,7 +63,7 @@ public final class LineageReader {
         Future<List<Read>> events = events(orderId);
         Future<List<Message>> messages = messages(orderId);
         Future<List<DeadLetter>> deadLetters = deadLetters(orderId);
-        Future<List<TimelineEntry>> timeline = timeline(orderId);
+        Future<List<TimelineEntry>> timeline = sagas.timeline(pool, SagaOrchestrator.sagaIdOf(orderId));
         Future<Optional<Document>> orderDocument = readModel.order(orderId).map(doc -> doc.map(LineageReader::document));
         Future<Optional<Document>> sagaDocument = readModel.sagaForOrder(orderId).map(doc -> doc.map(LineageReader::document));
         return Future.all(events, messages, deadLetters).compose(read -> {
@@ -129,20 +129,6 @@ public final class LineageReader {
                 Optional.ofNullable(row.getUUID("message_id")).map(UUID::toString).orElse(null), row.getString("topic"),
                 row.getInteger("partition_no"), row.getLong("record_offset"), row.getString("error"), row.getInteger("attempts"),
                 instant(row, "first_failed_at"), instant(row, "redriven_at")));
-    }
-
-    private Future<List<TimelineEntry>> timeline(String orderId) {
-        return pool.preparedQuery("SELECT timeline::text AS timeline FROM sagas WHERE order_id = $1").execute(Tuple.of(orderId))
-            .map(rows -> {
-                List<TimelineEntry> entries = new ArrayList<>();
-                for (Row row : rows) {
-                    JsonArray timeline = new JsonArray(row.getString("timeline"));
-                    for (int i = 0; i < timeline.size(); i++) {
-                        entries.add(JsonCodec.fromJson(timeline.getJsonObject(i), TimelineEntry.class));
-                    }
-                }
-                return entries;
-            });
     }
 
     private static Document document(JsonObject doc) {

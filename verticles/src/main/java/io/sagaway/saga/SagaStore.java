@@ -145,7 +145,8 @@ public final class SagaStore {
         return getWithTimeline(client, sagaId).map(found -> found.map(WithTimeline::timeline).orElse(List.of()));
     }
 
-    private static List<TimelineEntry> entries(JsonArray timeline) {
+    /** A timeline as stored (JSON), as entries. */
+    public static List<TimelineEntry> entries(JsonArray timeline) {
         List<TimelineEntry> entries = new ArrayList<>(timeline.size());
         for (int i = 0; i < timeline.size(); i++) {
             entries.add(JsonCodec.fromJson(timeline.getJsonObject(i), TimelineEntry.class));

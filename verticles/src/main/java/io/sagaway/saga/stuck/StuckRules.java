@@ -41,8 +41,7 @@ public final class StuckRules {
         if (saga.status() != SagaStatus.RUNNING && saga.status() != SagaStatus.COMPENSATING) {
             return Optional.empty();
         }
-        Optional<StepState> current = saga.steps().stream()
-            .filter(s -> s.status() == StepStatus.RUNNING || s.status() == StepStatus.COMPENSATING).findFirst();
+        Optional<StepState> current = currentStep(saga);
         Instant since = waitingSince(saga, timeline);
         long waited = Math.max(0, Duration.between(since, now).toSeconds());
         boolean compensating = current.map(s -> s.status() == StepStatus.COMPENSATING).orElse(saga.status() == SagaStatus.COMPENSATING);
@@ -78,7 +77,7 @@ public final class StuckRules {
             return Optional.of(found.stuck(StuckReason.WAITING_ON_TIMER, "waiting on a timer until " + retryAt.get() + " to retry " + what,
                 StuckAction.RETRY).until(retryAt.get()).build());
         }
-        Optional<Evidence.Sent> unread = waitedOn(evidence);
+        Optional<Evidence.Sent> unread = waitedOn(evidence.request(), evidence.reply());
         if (unread.isPresent() && evidence.lag().isPresent()) {
             Evidence.Sent m = unread.get();
             Evidence.PartitionLag lag = evidence.lag().get();
@@ -111,11 +110,15 @@ public final class StuckRules {
     }
 
     /** The message the saga waits on that its consumer has not processed: the reply if it came last, else the request. */
-    private static Optional<Evidence.Sent> waitedOn(Evidence evidence) {
-        Optional<Evidence.Sent> reply = evidence.reply()
-            .filter(r -> evidence.request().map(q -> r.position() > q.position()).orElse(true));
-        Optional<Evidence.Sent> next = reply.isPresent() ? reply : evidence.request();
+    static Optional<Evidence.Sent> waitedOn(Optional<Evidence.Sent> request, Optional<Evidence.Sent> reply) {
+        Optional<Evidence.Sent> newer = reply.filter(r -> request.map(q -> r.position() > q.position()).orElse(true));
+        Optional<Evidence.Sent> next = newer.isPresent() ? newer : request;
         return next.filter(m -> m.published() && !m.consumed());
+    }
+
+    /** The step the saga is at: the one running or compensating. */
+    static Optional<StepState> currentStep(SagaState saga) {
+        return saga.steps().stream().filter(s -> s.status() == StepStatus.RUNNING || s.status() == StepStatus.COMPENSATING).findFirst();
     }
 
     private static String usually(Long usualMs) {

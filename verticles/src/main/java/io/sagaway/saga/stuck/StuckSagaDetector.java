@@ -1,6 +1,5 @@
 package io.sagaway.saga.stuck;
 
-import io.sagaway.messaging.JsonCodec;
 import io.sagaway.messaging.TopicNames;
 import io.sagaway.participant.inventory.InventoryParticipant;
 import io.sagaway.participant.payment.PaymentParticipant;
@@ -10,7 +9,6 @@ import io.sagaway.saga.SagaStore;
 import io.sagaway.saga.domain.SagaState;
 import io.sagaway.saga.domain.SagaStepName;
 import io.sagaway.saga.domain.StepState;
-import io.sagaway.saga.domain.StepStatus;
 import io.sagaway.saga.domain.TimelineEntry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -117,12 +115,7 @@ public final class StuckSagaDetector {
             .map(rows -> {
                 List<InFlight> sagas = new ArrayList<>(rows.size());
                 for (Row row : rows) {
-                    JsonArray timeline = new JsonArray(row.getString("timeline"));
-                    List<TimelineEntry> entries = new ArrayList<>(timeline.size());
-                    for (int i = 0; i < timeline.size(); i++) {
-                        entries.add(JsonCodec.fromJson(timeline.getJsonObject(i), TimelineEntry.class));
-                    }
-                    sagas.add(new InFlight(SagaStore.state(row), entries));
+                    sagas.add(new InFlight(SagaStore.state(row), SagaStore.entries(new JsonArray(row.getString("timeline")))));
                 }
                 return sagas;
             });
@@ -227,14 +220,10 @@ public final class StuckSagaDetector {
         Map<String, Evidence.Sent> unread = new HashMap<>();
         for (InFlight s : candidates) {
             Map<String, Evidence.Sent> messages = sent.getOrDefault(s.saga().orderId(), Map.of());
-            route(s.saga()).ifPresent(r -> {
-                Evidence.Sent request = messages.get(r.requestTopic());
-                Evidence.Sent reply = messages.get(r.replyTopic());
-                Evidence.Sent next = reply != null && (request == null || reply.position() > request.position()) ? reply : request;
-                if (next != null && next.published() && !next.consumed() && next.partition() != null) {
-                    unread.put(s.saga().orderId(), next);
-                }
-            });
+            route(s.saga()).flatMap(r -> StuckRules.waitedOn(Optional.ofNullable(messages.get(r.requestTopic())),
+                    Optional.ofNullable(messages.get(r.replyTopic()))))
+                .filter(next -> next.partition() != null)
+                .ifPresent(next -> unread.put(s.saga().orderId(), next));
         }
         if (unread.isEmpty()) {
             return Future.succeededFuture(Map.of());
@@ -270,7 +259,6 @@ public final class StuckSagaDetector {
 
     /** The route of the saga's current step: the step running or compensating. */
     private Optional<Route> route(SagaState saga) {
-        return saga.steps().stream().filter(s -> s.status() == StepStatus.RUNNING || s.status() == StepStatus.COMPENSATING)
-            .map(StepState::name).findFirst().or(() -> Optional.ofNullable(saga.currentStep())).map(routes::get);
+        return StuckRules.currentStep(saga).map(StepState::name).or(() -> Optional.ofNullable(saga.currentStep())).map(routes::get);
     }
 }
