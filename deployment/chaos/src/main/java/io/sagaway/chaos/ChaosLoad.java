@@ -96,7 +96,8 @@ final class ChaosLoad {
     }
 
     /** An attempt at an order that came back without it, and was sent again: sent at {@code sentNanos} to {@code gateway}, and why it failed. */
-    record Refusal(long sentNanos, String reason, URI gateway) {
+    /** An attempt refused or left without an answer: sent at {@code sentNanos}, its answer (or giving up) at {@code answeredNanos}. */
+    record Refusal(long sentNanos, long answeredNanos, String reason, URI gateway) {
     }
 
     /**
@@ -277,7 +278,7 @@ final class ChaosLoad {
                 order.refusedCode = reason;
                 return;
             }
-            refusals.add(new Refusal(sentNanos, reason, gateways.get(gateway)));
+            refusals.add(new Refusal(sentNanos, System.nanoTime(), reason, gateways.get(gateway)));
             // Backing off, as a careful client does: a platform that is down is not flooded by every waiting order at once.
             long pause = Math.min(RETRY_PAUSE.toMillis() << Math.min(order.attempts - 1, 4), MAX_RETRY_PAUSE.toMillis());
             vertx.setTimer(pause, t -> send(order, (gateway + 1) % apis.size()));

@@ -300,14 +300,16 @@ final class Invariants {
     }
 
     /**
-     * An attempt refused, or left without an answer, is excused only during a fault or within
+     * An attempt refused, or left without an answer, is excused only when it was in flight during a fault or within
      * {@value #SERVE_AGAIN_WITHIN_SECONDS} s of its end: after that, a process that came back
      * (and says it is ready) must serve.
      */
     private static void availability(Observed o, List<Violation> violations) {
         long grace = SERVE_AGAIN_WITHIN_SECONDS * 1_000_000_000L;
         for (ChaosLoad.Refusal refusal : o.refusals()) {
-            boolean excused = o.faults().stream().anyMatch(f -> refusal.sentNanos() >= f.startNanos() && refusal.sentNanos() <= f.endNanos() + grace);
+            // In flight while a fault ran (sent just before it began counts too: the fault is what it met).
+            boolean excused = o.faults().stream()
+                .anyMatch(f -> refusal.answeredNanos() >= f.startNanos() && refusal.sentNanos() <= f.endNanos() + grace);
             if (!excused) {
                 long since = o.faults().stream().filter(f -> f.endNanos() <= refusal.sentNanos())
                     .mapToLong(f -> refusal.sentNanos() - f.endNanos()).min().orElse(-1);

@@ -61,7 +61,7 @@ class InvariantsTest {
         final List<ChaosLoad.Subscription> subscriptions = new ArrayList<>(List.of(
             new ChaosLoad.Subscription(1, java.util.Set.of("c1"), 0, 9 * S),
             new ChaosLoad.Subscription(2, java.util.Set.of("c1"), 5 * S, Long.MAX_VALUE)));
-        final List<ChaosLoad.Refusal> refusals = new ArrayList<>(List.of(new ChaosLoad.Refusal(120 * S, "UNAVAILABLE", GATEWAY)));
+        final List<ChaosLoad.Refusal> refusals = new ArrayList<>(List.of(new ChaosLoad.Refusal(120 * S, 121 * S, "UNAVAILABLE", GATEWAY)));
         final List<Fault> faults = new ArrayList<>(List.of(new Fault(Fault.Kind.POSTGRESQL, "PostgreSQL", 100 * S, 110 * S, "")));
 
         List<Invariants.Violation> check() {
@@ -224,11 +224,15 @@ class InvariantsTest {
     @Test
     void aRefusalLongAfterTheLastFaultEndedIsAnAvailabilityViolation() {
         Picture p = new Picture();
-        p.refusals.add(new ChaosLoad.Refusal(141 * S, "UNAVAILABLE", GATEWAY));
+        p.refusals.add(new ChaosLoad.Refusal(141 * S, 141 * S, "UNAVAILABLE", GATEWAY));
         assertThat(p.check()).extracting(Invariants.Violation::detail).containsExactly(GATEWAY + " answered UNAVAILABLE 31.0 s after the last fault ended");
         Picture q = new Picture();
-        q.refusals.add(new ChaosLoad.Refusal(50 * S, "no answer (connection refused)", GATEWAY));
+        q.refusals.add(new ChaosLoad.Refusal(50 * S, 51 * S, "no answer (connection refused)", GATEWAY));
         assertThat(q.rules()).containsExactly(Invariants.Rule.AVAILABILITY);
+        // Sent just before the fault began and refused once it had: the fault is what it met.
+        Picture r = new Picture();
+        r.refusals.add(new ChaosLoad.Refusal(99 * S, 101 * S, "INTERNAL", GATEWAY));
+        assertThat(r.rules()).isEmpty();
     }
 
     @Test
